@@ -1,0 +1,1 @@
+"""Alert rule definitions: every RuleGroup or AlertRule defined in a module here is compiled."""

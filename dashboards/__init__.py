@@ -1,0 +1,1 @@
+"""Dashboard definitions: every Dashboard defined in a module here is compiled."""

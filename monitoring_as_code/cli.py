@@ -1,0 +1,72 @@
+"""`mac`: a thin command line over the compiler."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .compiler import compile_tree
+from .diagnostics import render
+from .write import NotOurs, differences, write_tree
+
+FORMATS = click.Choice(["text", "json", "github"])
+
+
+def _report(problems, fmt: str) -> None:
+    if problems:
+        click.echo(render(problems, fmt), err=fmt == "text")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mac")
+def main() -> None:
+    """mac compiles dashboards and alerts written as Python objects (dashboards/*.py,
+    alerts/*.py) into Grafana dashboard JSON and Prometheus rule files.
+
+    Exit codes: 0 success, 1 problems in the definitions (or --check found differences),
+    2 usage errors."""
+
+
+@main.command("compile")
+@click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder holding dashboards/ and alerts/.")
+@click.option("--out", default="build", show_default=True, type=click.Path(dir_okay=True),
+              help="Output folder; replaced as a whole, so removed definitions disappear.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 if --out differs from what the sources compile to.")
+@click.option("--format", "fmt", default="text", show_default=True, type=FORMATS,
+              help="How problems are printed.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks from definition files.")
+def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool) -> None:
+    """Compile the definitions in SRC into OUT.
+
+    Every problem is reported with the file and line where it was written; if any is an
+    error, nothing is written and OUT is left exactly as it was."""
+    result = compile_tree(src, debug=debug)
+    _report(result.problems, fmt)
+    if not result.ok:
+        click.echo(f"mac: {sum(p.severity.value == 'error' for p in result.problems)} error(s); "
+                   f"{out} left unchanged", err=True)
+        sys.exit(1)
+    if check:
+        diff = differences(result.files, out)
+        if diff:
+            click.echo("\n".join(diff))
+            click.echo(f"mac: {out} is out of date; run `make build` (or `mac compile --out {out}`) "
+                       "and commit the result", err=True)
+            sys.exit(1)
+        click.echo(f"mac: {out} is up to date ({len(result.files)} files)")
+        return
+    try:
+        write_tree(result.files, out)
+    except NotOurs as exc:
+        click.echo(f"mac: {exc}", err=True)
+        sys.exit(2)
+    defs = result.definitions
+    click.echo(f"mac: wrote {len(result.files)} files to {out} "
+               f"({len(defs.dashboards)} dashboards, {len(defs.alerts)} alerts)")
+
+
+if __name__ == "__main__":
+    main()

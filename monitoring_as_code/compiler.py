@@ -1,0 +1,39 @@
+"""The pipeline: load → check → emit. Returns files and problems; the CLI decides what to do."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List
+
+from . import checks
+from .diagnostics import Diagnostic, has_errors
+from .emit import about, grafana, prometheus_rules
+from .load import Definitions, load
+
+EMITTERS = (grafana, prometheus_rules)
+
+
+@dataclass
+class Result:
+    definitions: Definitions
+    problems: List[Diagnostic] = field(default_factory=list)
+    files: Dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def emit(defs: Definitions) -> Dict[str, bytes]:
+    files = {}
+    for emitter in EMITTERS:
+        files.update(emitter.emit(defs))
+    files.update(about.emit(files))
+    return dict(sorted(files.items()))
+
+
+def compile_tree(src: str = ".", debug: bool = False) -> Result:
+    defs = load(src, debug=debug)
+    result = Result(defs, checks.run(defs))
+    if result.ok:
+        result.files = emit(defs)
+    return result

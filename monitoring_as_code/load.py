@@ -1,0 +1,197 @@
+"""Stage 1: import the user's definition modules and collect what they define."""
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+import types
+from dataclasses import dataclass, field
+from typing import List, Tuple
+
+from . import diagnostics as diag
+from .model import AlertRule, Dashboard, RecordingRule, RuleGroup
+from .source import Source, display_path
+
+DEFINITION_PACKAGES = ("alerts", "dashboards")
+_MAC_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+@dataclass
+class Definitions:
+    dashboards: Tuple[Dashboard, ...] = ()
+    groups: Tuple[RuleGroup, ...] = ()
+    problems: List[diag.Diagnostic] = field(default_factory=list)
+
+    @property
+    def alerts(self) -> Tuple[AlertRule, ...]:
+        return tuple(r for g in self.groups for r in g.alerts)
+
+
+def definition_files(src: str) -> List[str]:
+    files = []
+    for package in DEFINITION_PACKAGES:
+        folder = os.path.join(src, package)
+        if os.path.isdir(folder):
+            files += sorted(
+                os.path.join(folder, f) for f in os.listdir(folder)
+                if f.endswith(".py") and f != "__init__.py"
+            )
+    return files
+
+
+def _purge_user_modules(src: str) -> None:
+    """Forget modules imported from a previous source tree, so two compiles in one process
+    (tests, `mac diff`) never mix definitions."""
+    src = os.path.abspath(src) + os.sep
+    for name, module in list(sys.modules.items()):
+        path = os.path.abspath(getattr(module, "__file__", None) or "")
+        ours = path.startswith(_MAC_DIR)  # mac itself may live in the same tree
+        if name.split(".")[0] in DEFINITION_PACKAGES or (path.startswith(src) and not ours):
+            del sys.modules[name]
+
+
+def _bind_packages(src: str, problems: list, debug: bool) -> None:
+    """Make `alerts` and `dashboards` name the folders in src, whatever else is on sys.path: a
+    regular package elsewhere would otherwise win over a folder without __init__.py."""
+    importlib.invalidate_caches()
+    for package in DEFINITION_PACKAGES:
+        folder = os.path.join(src, package)
+        init = os.path.join(folder, "__init__.py")
+        if os.path.exists(init):
+            spec = importlib.util.spec_from_file_location(package, init, submodule_search_locations=[folder])
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[package] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:  # reported like any definition module's failure
+                if debug:
+                    raise
+                problems.append(_import_problem(exc, init, src))
+        else:
+            module = types.ModuleType(package)
+            module.__path__ = [folder]
+            sys.modules[package] = module
+
+
+def _user_frame(tb, src: str) -> Source | None:
+    """The innermost traceback frame in the user's tree: where their code went wrong."""
+    src = os.path.abspath(src) + os.sep
+    found = None
+    for frame in traceback.extract_tb(tb):
+        if os.path.abspath(frame.filename).startswith(src):
+            found = Source(display_path(frame.filename), frame.lineno or 0)
+    return found
+
+
+def _import_problem(exc: BaseException, path: str, src: str) -> diag.Diagnostic:
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = Source(display_path(exc.filename), exc.lineno or 0)
+        return diag.error(where, "load/syntax", f"Python syntax error: {exc.msg}",
+                          "fix the syntax; the file could not be imported")
+    where = _user_frame(exc.__traceback__, src) or Source(display_path(path), 1)
+    return diag.error(where, "load/exception",
+                      f"{type(exc).__name__} while importing {display_path(path)}: {exc}",
+                      "run with --debug for the full traceback")
+
+
+def _assignment_lines(path: str) -> dict:
+    """Module-level names and the line that assigns them: the position of objects that
+    cannot record their own (grafanalib's)."""
+    try:
+        tree = ast.parse(open(path, encoding="utf-8").read())
+    except (OSError, SyntaxError):
+        return {}
+    lines = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        for target in targets:
+            if isinstance(target, ast.Name):
+                lines[target.id] = node.lineno
+    return lines
+
+
+def _grafanalib_dashboard_type():
+    try:
+        from grafanalib.core import Dashboard as GrafanalibDashboard
+    except ImportError:  # grafanalib is optional at run time
+        return None
+    return GrafanalibDashboard
+
+
+def _module_values(module):
+    for name, value in vars(module).items():
+        if name.startswith("__"):
+            continue
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                yield name, item
+        else:
+            yield name, value
+
+
+def load(src: str = ".", debug: bool = False) -> Definitions:
+    src = os.path.abspath(src)
+    defs = Definitions()
+    dashboards, groups, loose_rules, seen = [], [], [], set()
+    grafanalib_type = _grafanalib_dashboard_type()
+
+    _purge_user_modules(src)
+    sys.path.insert(0, src)
+    try:
+        _bind_packages(src, defs.problems, debug)
+        for path in definition_files(src):
+            package = os.path.basename(os.path.dirname(path))
+            module_name = f"{package}.{os.path.basename(path)[:-3]}"
+            try:
+                module = importlib.import_module(module_name)
+            except Exception as exc:  # anything the user's module raises is a problem to report
+                if debug:
+                    raise
+                defs.problems.append(_import_problem(exc, path, src))
+                continue
+            lines = None
+            for name, value in _module_values(module):
+                if id(value) in seen:
+                    continue
+                if isinstance(value, Dashboard):
+                    dashboards.append(value)
+                elif isinstance(value, RuleGroup):
+                    groups.append(value)
+                elif isinstance(value, (AlertRule, RecordingRule)):
+                    loose_rules.append((module_name, value))
+                elif grafanalib_type is not None and isinstance(value, grafanalib_type):
+                    from .grafanalib_import import convert
+                    lines = lines if lines is not None else _assignment_lines(path)
+                    where = Source(display_path(path), lines.get(name, 1))
+                    converted, problems = convert(value, where)
+                    defs.problems.extend(problems)
+                    if converted is not None:
+                        dashboards.append(converted)
+                else:
+                    continue
+                seen.add(id(value))
+    finally:
+        sys.path.remove(src)
+        _purge_user_modules(src)
+
+    groups.extend(_group_loose_rules(loose_rules, groups))
+    defs.dashboards = tuple(dashboards)
+    defs.groups = tuple(groups)
+    return defs
+
+
+def _group_loose_rules(loose_rules, groups) -> List[RuleGroup]:
+    """Rules defined outside any RuleGroup are grouped by the module that defines them,
+    named after it (alerts/node.py → group `node`)."""
+    grouped = {id(r) for g in groups for r in g.rules}
+    by_file = {}
+    for module_name, rule in loose_rules:
+        if id(rule) in grouped:
+            continue
+        home = os.path.splitext(os.path.basename(rule.source.file))[0] if rule.source else module_name
+        by_file.setdefault(home, []).append(rule)
+    return [RuleGroup(name, tuple(rules), source=rules[0].source) for name, rules in by_file.items()]

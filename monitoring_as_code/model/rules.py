@@ -1,0 +1,97 @@
+"""Prometheus rules: AlertRule, RecordingRule and the RuleGroup that evaluates them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Tuple, Union
+
+from .base import Located, freeze, set_frozen
+
+
+def _mapping(value) -> Tuple[Tuple[str, str], ...]:
+    """Labels and annotations are stored as sorted pairs: hashable, immutable, and ordered
+    the same way whatever order the user wrote them in."""
+    if value is None:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((str(k), v) for k, v in items))
+
+
+@dataclass(frozen=True)
+class AlertRule(Located):
+    name: str
+    expr: str
+    for_: Optional[str] = None
+    severity: str = "warning"
+    summary: str = ""
+    description: str = ""
+    runbook_url: str = ""
+    keep_firing_for: Optional[str] = None
+    labels: Union[Mapping[str, str], Tuple[Tuple[str, str], ...]] = ()
+    annotations: Union[Mapping[str, str], Tuple[Tuple[str, str], ...]] = ()
+    # Tells the boundary-test generator and the linters what this rule is allowed to skip.
+    allow_no_for: bool = False
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "labels", _mapping(self.labels))
+        set_frozen(self, "annotations", _mapping(self.annotations))
+
+    @property
+    def kind(self) -> str:
+        return "alert"
+
+    def all_labels(self) -> dict:
+        """Labels as Prometheus will attach them: the rule's labels plus `severity`."""
+        out = dict(self.labels)
+        if self.severity:
+            out["severity"] = self.severity
+        return dict(sorted(out.items()))
+
+    def all_annotations(self) -> dict:
+        """summary, description, runbook_url first (the order a reader wants), then the rest."""
+        out = {key: getattr(self, key) for key in ("summary", "description", "runbook_url")
+               if getattr(self, key)}
+        out.update((k, v) for k, v in self.annotations if k not in out)
+        return out
+
+
+@dataclass(frozen=True)
+class RecordingRule(Located):
+    record: str
+    expr: str
+    labels: Union[Mapping[str, str], Tuple[Tuple[str, str], ...]] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "labels", _mapping(self.labels))
+
+    @property
+    def name(self) -> str:
+        return self.record
+
+    @property
+    def kind(self) -> str:
+        return "record"
+
+
+Rule = Union[AlertRule, RecordingRule]
+
+
+@dataclass(frozen=True)
+class RuleGroup(Located):
+    name: str
+    rules: Tuple[Rule, ...] = field(default=())
+    interval: Optional[str] = None
+    limit: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "rules", freeze(self.rules))
+
+    @property
+    def alerts(self) -> Tuple[AlertRule, ...]:
+        return tuple(r for r in self.rules if isinstance(r, AlertRule))
+
+    @property
+    def recording_only(self) -> bool:
+        return bool(self.rules) and all(isinstance(r, RecordingRule) for r in self.rules)

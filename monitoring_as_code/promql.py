@@ -1,0 +1,92 @@
+"""PromQL facts mac needs, on top of promql-parser: syntax, and an alert's threshold comparison."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import promql_parser
+
+COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
+# How a comparison reads when its operands are swapped: `15 > x` is `x < 15`.
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def parse(expr: str):
+    """The parsed expression; ValueError with promql-parser's message on a syntax error."""
+    return promql_parser.parse(expr)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`lhs op value`: the part of an alert expression that decides whether it fires."""
+
+    lhs: str
+    op: str
+    value: float
+
+    def fires(self, x: float) -> bool:
+        return {
+            "<": x < self.value, "<=": x <= self.value, ">": x > self.value,
+            ">=": x >= self.value, "==": x == self.value, "!=": x != self.value,
+        }[self.op]
+
+
+def _op(node) -> str:
+    return str(node.op).strip()
+
+
+def _unwrap(node):
+    while isinstance(node, promql_parser.ParenExpr):
+        node = node.expr
+    return node
+
+
+def _is_filter_comparison(node) -> bool:
+    return (isinstance(node, promql_parser.BinaryExpr) and _op(node) in COMPARISONS
+            and not (node.modifier is not None and node.modifier.return_bool))
+
+
+def comparison(expr) -> Optional[Comparison]:
+    """The threshold comparison of an alert expression, or None when it has none.
+
+    Looks through `and`/`unless` (their left side decides which series fire; the right
+    side only filters) and parentheses. One side must be a number literal."""
+    node = _unwrap(parse(expr) if isinstance(expr, str) else expr)
+    while isinstance(node, promql_parser.BinaryExpr) and _op(node) in ("and", "unless"):
+        node = _unwrap(node.lhs)
+    if not _is_filter_comparison(node):
+        return None
+    lhs, rhs = _unwrap(node.lhs), _unwrap(node.rhs)
+    if isinstance(rhs, promql_parser.NumberLiteral):
+        return Comparison(str(node.lhs), _op(node), float(rhs.val))
+    if isinstance(lhs, promql_parser.NumberLiteral):
+        return Comparison(str(node.rhs), _MIRROR[_op(node)], float(lhs.val))
+    return None
+
+
+_RANGE_VAR = re.compile(r"\[\s*(\$\{[^}]*\}|\$\w+|\[\[\w+\]\])\s*(:[^\]]*)?\]")
+_VAR = re.compile(r"\$\{[^}]*\}|\$\w+|\[\[\w+\]\]")
+
+
+def substitute_grafana_variables(expr: str) -> str:
+    """A dashboard query made parseable: `[$__rate_interval]` → `[5m]`, `$instance` → a
+    placeholder. Only for syntax checks; the real values come from Grafana at query time."""
+    expr = _RANGE_VAR.sub(lambda m: "[5m" + (m.group(2) or "") + "]", expr)
+    return _VAR.sub("mac_var", expr)
+
+
+def metric_names(expr) -> list:
+    """Metric names of every vector selector, in order of appearance."""
+    node = parse(expr) if isinstance(expr, str) else expr
+    names = []
+
+    def visit(n):
+        if isinstance(n, promql_parser.VectorSelector) and n.name:
+            names.append(n.name)
+        elif isinstance(n, promql_parser.MatrixSelector) and n.vector_selector.name:
+            names.append(n.vector_selector.name)
+        return True
+
+    promql_parser.walk(node, visit)
+    return names

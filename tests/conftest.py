@@ -1,0 +1,66 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SCHEMA = ROOT.parent / "shared" / "reference" / "grafana" / "dashboard.jsonschema.v11.6-sv41.json"
+SHIPPED_SCHEMA = ROOT / "monitoring_as_code" / "schemas" / "grafana-dashboard-v11.6-sv41.json"
+
+
+def run_mac(*args, cwd):
+    """The real command line, in a child process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "monitoring_as_code", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def write_tree(root: Path, files: dict) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+def tree_bytes(root: Path) -> dict:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def schema_validator(path: Path):
+    return jsonschema.Draft7Validator(json.loads(path.read_text()))
+
+
+@pytest.fixture
+def bundled_copy(tmp_path):
+    """A copy of the repository's definitions, to change without touching the real ones."""
+    for name in ("alerts", "dashboards"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def promtool():
+    path = shutil.which("promtool")
+    if path is None:
+        pytest.fail("promtool is missing: run `make test` (it installs Debian's prometheus package)")
+    return path
+
+
+def nulls(value, path="$"):
+    if value is None:
+        yield path
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from nulls(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from nulls(v, f"{path}[{i}]")
+
+
+os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")

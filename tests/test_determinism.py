@@ -1,0 +1,42 @@
+"""Same input, same bytes, wherever it is compiled; removed definitions leave no file behind."""
+import shutil
+
+from conftest import run_mac, tree_bytes
+
+
+def test_compiling_twice_and_elsewhere_gives_identical_bytes(bundled_copy, tmp_path_factory):
+    assert run_mac("compile", "--out", "one", cwd=bundled_copy).returncode == 0
+    assert run_mac("compile", "--out", "two", cwd=bundled_copy).returncode == 0
+    elsewhere = tmp_path_factory.mktemp("another") / "deeper" / "checkout"
+    shutil.copytree(bundled_copy, elsewhere, ignore=shutil.ignore_patterns("one", "two"))
+    assert run_mac("compile", "--out", "three", cwd=elsewhere).returncode == 0
+    one = tree_bytes(bundled_copy / "one")
+    assert one == tree_bytes(bundled_copy / "two") == tree_bytes(elsewhere / "three")
+    blob = b"".join(one.values())
+    assert str(bundled_copy).encode() not in blob and b"/tmp" not in blob
+
+
+def test_removed_definition_disappears(bundled_copy):
+    assert run_mac("compile", "--out", "build", cwd=bundled_copy).returncode == 0
+    assert (bundled_copy / "build/grafana/dashboards/mac-nginx.json").exists()
+    (bundled_copy / "dashboards" / "nginx.py").unlink()
+    result = run_mac("compile", "--out", "build", cwd=bundled_copy)
+    assert result.returncode == 0, result.stderr
+    assert not (bundled_copy / "build/grafana/dashboards/mac-nginx.json").exists()
+    assert "mac-nginx.json" not in (bundled_copy / "build/README.md").read_text()
+
+
+def test_check_reports_stale_changed_and_missing(bundled_copy):
+    assert run_mac("compile", "--out", "build", cwd=bundled_copy).returncode == 0
+    assert run_mac("compile", "--check", "--out", "build", cwd=bundled_copy).returncode == 0
+    (bundled_copy / "dashboards" / "nginx.py").unlink()
+    alerts = bundled_copy / "alerts" / "node.py"
+    alerts.write_text(alerts.read_text().replace("* 100 < 15", "* 100 < 10"))
+    result = run_mac("compile", "--check", "--out", "build", cwd=bundled_copy)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "differs: README.md",
+        "stale:   grafana/dashboards/mac-nginx.json (no definition produces it any more)",
+        "differs: grafana/dashboards/mac-system.json",
+        "differs: prometheus/alert_rules.yml",
+    ]
