@@ -68,5 +68,34 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool) -> None:
                f"({len(defs.dashboards)} dashboards, {len(defs.alerts)} alerts)")
 
 
+@main.command("test")
+@click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder holding dashboards/ and alerts/.")
+@click.option("--promtool", default=None, help="promtool to run (default: the one on PATH).")
+@click.option("--jobs", default=0, type=int, help="promtool processes in parallel (default: one per core, up to 4).")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks from definition files.")
+def test_cmd(src: str, promtool: str, jobs: int, debug: bool) -> None:
+    """Run every alert test with promtool.
+
+    Compiles the definitions (nothing is written to build/), runs `promtool test rules` on the
+    alert tests (the AlertTests you wrote and the boundary tests mac derives from each
+    threshold alert) and prints, per alert, each test with its result and where it was
+    written. Exit 1 if any test fails."""
+    from .testing.runner import PromtoolMissing, report, run
+
+    result = compile_tree(src, debug=debug)
+    _report(result.problems, "text")
+    if not result.ok:
+        sys.exit(1)
+    try:
+        results = run(result.files, result.definitions, promtool=promtool, jobs=jobs)
+    except PromtoolMissing as exc:
+        click.echo(f"mac: {exc}", err=True)
+        sys.exit(2)
+    click.echo(report(results))
+    if not all(r.passed for r in results):
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -6,10 +6,10 @@ from typing import Dict, List
 
 from . import checks
 from .diagnostics import Diagnostic, has_errors
-from .emit import about, grafana, prometheus_rules
+from .emit import about, grafana, prometheus_rules, promtool_tests
 from .load import Definitions, load
 
-EMITTERS = (grafana, prometheus_rules)
+EMITTERS = (grafana, prometheus_rules, promtool_tests)
 
 
 @dataclass
@@ -32,7 +32,11 @@ def emit(defs: Definitions) -> Dict[str, bytes]:
 
 
 def compile_tree(src: str = ".", debug: bool = False) -> Result:
+    from .testing.collect import collect
+
     defs = load(src, debug=debug)
+    defs.tests, test_problems = collect(defs)
+    defs.problems.extend(test_problems)
     result = Result(defs, checks.run(defs))
     if result.ok:
         result.files = emit(defs)

@@ -23,6 +23,7 @@ _MAC_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 class Definitions:
     dashboards: Tuple[Dashboard, ...] = ()
     groups: Tuple[RuleGroup, ...] = ()
+    tests: Tuple["AlertTest", ...] = ()
     problems: List[diag.Diagnostic] = field(default_factory=list)
 
     @property
@@ -136,7 +137,9 @@ def _module_values(module):
 def load(src: str = ".", debug: bool = False) -> Definitions:
     src = os.path.abspath(src)
     defs = Definitions()
-    dashboards, groups, loose_rules, seen = [], [], [], set()
+    from .testing.model import AlertTest
+
+    dashboards, groups, loose_rules, tests, seen = [], [], [], [], set()
     grafanalib_type = _grafanalib_dashboard_type()
 
     _purge_user_modules(src)
@@ -163,6 +166,8 @@ def load(src: str = ".", debug: bool = False) -> Definitions:
                     groups.append(value)
                 elif isinstance(value, (AlertRule, RecordingRule)):
                     loose_rules.append((module_name, value))
+                elif isinstance(value, AlertTest):
+                    tests.append(value)
                 elif grafanalib_type is not None and isinstance(value, grafanalib_type):
                     from .grafanalib_import import convert
                     lines = lines if lines is not None else _assignment_lines(path)
@@ -181,6 +186,7 @@ def load(src: str = ".", debug: bool = False) -> Definitions:
     groups.extend(_group_loose_rules(loose_rules, groups))
     defs.dashboards = tuple(dashboards)
     defs.groups = tuple(groups)
+    defs.tests = tuple(tests)
     return defs
 
 

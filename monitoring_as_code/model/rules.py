@@ -17,6 +17,15 @@ def _mapping(value) -> Tuple[Tuple[str, str], ...]:
 
 
 @dataclass(frozen=True)
+class Boundary:
+    """How mac generates this alert's boundary tests: the compared value to fire at and the
+    one to stay quiet at (defaults: 2 % past and short of the threshold)."""
+
+    fire: Optional[float] = None
+    safe: Optional[float] = None
+
+
+@dataclass(frozen=True)
 class AlertRule(Located):
     name: str
     expr: str
@@ -28,8 +37,10 @@ class AlertRule(Located):
     keep_firing_for: Optional[str] = None
     labels: Union[Mapping[str, str], Tuple[Tuple[str, str], ...]] = ()
     annotations: Union[Mapping[str, str], Tuple[Tuple[str, str], ...]] = ()
-    # Tells the boundary-test generator and the linters what this rule is allowed to skip.
+    # Tells the linters this alert may fire at once.
     allow_no_for: bool = False
+    # Generated boundary tests: True (derive them), False (opt out) or Boundary(fire=, safe=).
+    boundary: Union[bool, Boundary] = True
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -1,0 +1,45 @@
+"""promtool unit tests: prometheus/tests/<Alert>.yml and the rule file each one loads."""
+from __future__ import annotations
+
+from typing import Dict
+
+from ..model.durations import format_seconds, seconds
+from ..testing.layout import EVALUATE_UNTIL, checks_of, dependencies, file_name, tests_by_alert
+from .prometheus_rules import rule_data
+from .yamlout import dump
+
+
+def _group_of(alert, defs):
+    return next(g for g in defs.groups if any(r is alert for r in g.rules))
+
+
+def emit(defs) -> Dict[str, bytes]:
+    files = {}
+    for name, (alert, tests) in sorted(tests_by_alert(defs).items()):
+        group = _group_of(alert, defs)
+        rules = [rule_data(r) for r in dependencies(alert, defs.groups)] + [rule_data(alert)]
+        files[f"prometheus/tests/rules/{file_name(alert)}"] = dump(
+            {"groups": [{"name": group.name, "rules": rules}]}, "alerts/*.py (only the rules these tests need)")
+        checks = checks_of(alert, tests)
+        groups = []
+        for test in tests:
+            mine = [c for c in checks if c.test is test]
+            last = max(seconds(c.expectation.at) for c in mine) if mine else 0
+            groups.append({
+                "name": f"{alert.name} / {test.name}",
+                "interval": test.interval,
+                "input_series": [{"series": s.selector, "values": s.values} for s in test.series],
+                # promtool evaluates rules only up to the last alert_rule_test; this one makes
+                # it evaluate until the last check, and asserts nothing itself.
+                "alert_rule_test": [{"eval_time": format_seconds(last), "alertname": EVALUATE_UNTIL,
+                                     "exp_alerts": []}],
+                "promql_expr_test": [
+                    {"expr": c.expr, "eval_time": c.expectation.at,
+                     "exp_samples": [{"labels": "{}", "value": 1}] if c.expectation.state in ("firing", "pending") else []}
+                    for c in mine
+                ],
+            })
+        files[f"prometheus/tests/{file_name(alert)}"] = dump(
+            {"rule_files": [f"rules/{file_name(alert)}"], "evaluation_interval": "1m", "tests": groups},
+            "alerts/*.py")
+    return files

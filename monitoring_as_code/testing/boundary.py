@@ -1,0 +1,214 @@
+"""Threshold tests derived from a comparison: just past the threshold the alert is pending
+until `for` has elapsed, then firing; on the safe side it never fires.
+
+`threshold_tests(rule, "< 15", for_="5m")` states the intended behaviour independently of the
+rule (a spec test: change the rule's threshold, comparison or `for` and it fails);
+`boundary_tests(rule)` derives the same tests from the rule's own comparison and `for`.
+The expected timeline comes from simulating the expression on the generated series (see
+engine.py), so rate windows and histogram buckets are accounted for exactly."""
+from __future__ import annotations
+
+import math
+from typing import List, Optional, Tuple
+
+import promql_parser as pp
+
+from .. import promql
+from ..model.durations import format_seconds, seconds
+from ..model.rules import AlertRule, Boundary
+from .engine import Engine, Unsupported
+from .inputs import CannotDrive, as_engine_input, build_series, notation, plan, selector_text
+from .model import AlertTest, Expectation, Series, not_firing, quiet
+from .values import number
+
+MARGIN = 0.02  # how far past the threshold, relative to it (whole numbers from 10 up)
+_OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _minutes(duration: Optional[str]) -> int:
+    return int(math.ceil(seconds(duration) / 60)) if duration else 0
+
+
+def _m(minutes: int) -> str:
+    return format_seconds(minutes * 60)
+
+
+def _parse_condition(when: str) -> Tuple[str, float]:
+    for op in ("<=", ">=", "==", "!=", "<", ">"):
+        if when.strip().startswith(op):
+            return op, float(when.strip()[len(op):])
+    raise ValueError(f"condition {when!r} must look like '< 15' or '> 0.1'")
+
+
+def _is_boolean(p, lhs_node) -> bool:
+    """`up`-style 0/1 gauges: test with 0 and 1, not 0.98 and 1.02."""
+    node = lhs_node
+    while isinstance(node, (pp.ParenExpr, pp.AggregateExpr)):
+        node = node.expr
+    name = getattr(node, "name", "") or ""
+    return isinstance(node, pp.VectorSelector) and (name == "up" or name.endswith("_up"))
+
+
+def default_values(op: str, threshold: float, boolean: bool) -> Tuple[float, float]:
+    """(fire, safe) values of the compared quantity."""
+    if boolean and 0 < threshold <= 1 and op in ("<", "<="):
+        return 0.0, 1.0
+    if boolean and threshold == 0 and op == "==":
+        return 0.0, 1.0
+    delta = abs(threshold) * MARGIN or MARGIN
+    if threshold.is_integer() and abs(threshold) >= 10:
+        delta = max(1.0, round(delta))  # counts and percentages: whole numbers read better
+    fire, safe = {">": (threshold + delta, threshold - delta), ">=": (threshold + delta, threshold - delta),
+                  "<": (threshold - delta, threshold + delta), "<=": (threshold - delta, threshold + delta),
+                  "==": (threshold, threshold + max(delta, 1)), "!=": (threshold + max(delta, 1), threshold)}[op]
+    return float(f"{fire:.12g}"), float(f"{safe:.12g}")
+
+
+class _Simulation:
+    def __init__(self, rule: AlertRule):
+        found = promql.comparison(rule.expr)
+        if found is None:
+            raise CannotDrive("the expression is not a comparison against a number")
+        self.lhs = pp.parse(found.lhs)
+        self.plan = plan(rule.expr)
+        self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)
+
+    def lhs_values(self, knob_phases, minutes: int) -> List[Optional[float]]:
+        series = build_series(self.plan, knob_phases, minutes)
+        engine = Engine(as_engine_input(series))
+        out = []
+        for m in range(minutes):
+            try:
+                result = engine.eval(self.lhs, m * 60.0)
+            except Unsupported as exc:
+                raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
+            values = list(result.values()) if isinstance(result, dict) else [result]
+            if len(values) > 1:
+                raise CannotDrive("the compared value has several series for one input each")
+            out.append(values[0] if values else None)
+        return out
+
+    def series(self, knob_phases, minutes: int) -> List[Series]:
+        return [Series(selector_text(dict(labels)), notation(samples))
+                for labels, samples in sorted(build_series(self.plan, knob_phases, minutes).items())]
+
+    def steady(self, knob: float) -> Optional[float]:
+        minutes = self.warmup + 2
+        return self.lhs_values([(knob, minutes)], minutes)[-1]
+
+    def solve(self, target: float) -> float:
+        """The knob value that puts the compared quantity at `target`."""
+        kind = self.plan.knob.kind
+        if kind == "histogram":
+            return target  # the histogram knob is the quantile itself
+        lo, hi = 0.0, 1.0
+
+        def f(k):
+            value = self.steady(k)
+            if value is None or math.isnan(value):
+                raise CannotDrive("the expression returns nothing for the generated series")
+            return value - target
+
+        f_lo = f(lo)
+        if f_lo == 0:
+            return lo
+        for _ in range(60):
+            if (f(hi) > 0) != (f_lo > 0):
+                break
+            hi *= 2
+        else:
+            raise CannotDrive(f"no input value brings the compared value to {number(target)}")
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            if (f(mid) > 0) == (f_lo > 0):
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo <= 1e-12 * max(1.0, abs(hi)):
+                break
+        k = (lo + hi) / 2
+        tolerance = 1e-9 * max(1.0, abs(target))
+        for digits in range(3, 16):  # the shortest knob value that still lands on target
+            rounded = float(f"{k:.{digits}g}")
+            if abs(f(rounded)) <= tolerance:
+                return rounded
+        return k
+
+
+def threshold_tests(rule: AlertRule, when: str, for_: Optional[str] = None, fire: Optional[float] = None,
+                    safe: Optional[float] = None, _generated: bool = False) -> List[AlertTest]:
+    """Two tests of `rule` against the behaviour `when` (e.g. "< 15") held for `for_`:
+    the compared value just past the threshold → pending, then firing after `for_`;
+    just on the safe side → never pending or firing."""
+    op, threshold = _parse_condition(when)
+    sim = _Simulation(rule)
+    default_fire, default_safe = default_values(op, threshold, _is_boolean(sim.plan, sim.lhs))
+    fire = default_fire if fire is None else fire
+    safe = default_safe if safe is None else safe
+    holds = _OPS[op]
+    if not holds(fire, threshold) or holds(safe, threshold):
+        raise ValueError(f"fire={number(fire)} must satisfy '{when}' and safe={number(safe)} must not")
+    k_fire, k_safe = sim.solve(fire), sim.solve(safe)
+    wait = _minutes(for_)
+    start = sim.warmup
+    source = rule.source if _generated else None
+    kwargs = {"source": source} if source else {}
+
+    # Fires: safe up to and including minute `start`, then past the threshold.
+    total = int(start + sim.plan.window // 60 + wait + 4)
+    phases = [(k_safe, start + 1), (k_fire, total - start - 1)]
+    values = sim.lhs_values(phases, int(total))
+    onset = _onset(values, start, op, threshold, holds)
+    expect = []
+    if wait:
+        expect.append(not_firing((_m(start), _m(onset + wait - 1))))
+        expect.append(Expectation("pending", _m(onset + wait - 1)))
+    elif onset > start:
+        expect.append(quiet((_m(start), _m(onset - 1))))
+    expect.append(Expectation("firing", _m(onset + wait)))
+    after = f" for {_m(wait)}" if wait else ""
+    tests = [AlertTest(rule, f"fires at {number(fire)} ({when}{after})", sim.series(phases, int(total)),
+                       tuple(expect), generated=_generated, **kwargs)]
+
+    # Quiet: on the safe side from the start.
+    total = start + wait + 10
+    phases = [(k_safe, total)]
+    values = sim.lhs_values(phases, total)
+    for m in range(start, total):
+        if values[m] is None or holds(values[m], threshold):
+            raise CannotDrive(f"the safe value {number(safe)} does not stay on the safe side at {_m(m)}")
+    tests.append(AlertTest(rule, f"stays quiet at {number(safe)} (not {when})", sim.series(phases, total),
+                           (quiet((_m(start), _m(total - 1))),), generated=_generated, **kwargs))
+    return tests
+
+
+def _onset(values, start, op, threshold, holds) -> int:
+    tolerance = 1e-9 * max(1.0, abs(threshold))
+    onset = None
+    for m in range(start, len(values)):
+        v = values[m]
+        if v is not None and 0 < abs(v - threshold) <= tolerance and op not in ("==", "!="):
+            raise CannotDrive(f"at {_m(m)} the compared value lands on the threshold; set Boundary(fire=…)")
+        true = v is not None and holds(v, threshold)
+        if m == start and true:
+            raise CannotDrive("the safe value does not hold long enough before the crossing")
+        if true and onset is None:
+            onset = m
+        elif not true and onset is not None:
+            raise CannotDrive(f"the compared value crosses back at {_m(m)}")
+    if onset is None:
+        raise CannotDrive("the generated series never cross the threshold")
+    return onset
+
+
+def boundary_tests(rule: AlertRule) -> List[AlertTest]:
+    """Tests derived from the rule's own comparison and `for` (opt out with boundary=False)."""
+    if rule.boundary is False:
+        return []
+    found = promql.comparison(rule.expr)
+    if found is None:
+        return []
+    settings = rule.boundary if isinstance(rule.boundary, Boundary) else Boundary()
+    return threshold_tests(rule, f"{found.op} {number(found.value)}", rule.for_, fire=settings.fire,
+                           safe=settings.safe, _generated=True)
