@@ -16,7 +16,6 @@ from .model import AlertRule, Dashboard, RecordingRule, RuleGroup
 from .source import Source, display_path
 
 DEFINITION_PACKAGES = ("alerts", "dashboards")
-_MAC_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 @dataclass
@@ -44,13 +43,12 @@ def definition_files(src: str) -> List[str]:
 
 
 def _purge_user_modules(src: str) -> None:
-    """Forget modules imported from a previous source tree, so two compiles in one process
-    (tests, `mac diff`) never mix definitions."""
-    src = os.path.abspath(src) + os.sep
+    """Forget definition modules imported from a previous source tree, so two compiles in
+    one process (tests, `mac diff`) never mix definitions."""
+    folders = tuple(os.path.join(os.path.abspath(src), p) + os.sep for p in DEFINITION_PACKAGES)
     for name, module in list(sys.modules.items()):
         path = os.path.abspath(getattr(module, "__file__", None) or "")
-        ours = path.startswith(_MAC_DIR)  # mac itself may live in the same tree
-        if name.split(".")[0] in DEFINITION_PACKAGES or (path.startswith(src) and not ours):
+        if name.split(".")[0] in DEFINITION_PACKAGES or path.startswith(folders):
             del sys.modules[name]
 
 

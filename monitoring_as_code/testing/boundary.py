@@ -52,6 +52,7 @@ def _is_boolean(p, lhs_node) -> bool:
 
 def default_values(op: str, threshold: float, boolean: bool) -> Tuple[float, float]:
     """(fire, safe) values of the compared quantity."""
+    threshold = float(threshold)
     if boolean and 0 < threshold <= 1 and op in ("<", "<="):
         return 0.0, 1.0
     if boolean and threshold == 0 and op == "==":
@@ -102,7 +103,8 @@ class _Simulation:
         kind = self.plan.knob.kind
         if kind == "histogram":
             return target  # the histogram knob is the quantile itself
-        lo, hi = 0.0, 1.0
+        # Counter rates cannot be negative; gauges can.
+        lo, hi = (0.0, 1.0) if kind == "counter" else (-1.0, 1.0)
 
         def f(k):
             value = self.steady(k)
@@ -117,6 +119,9 @@ class _Simulation:
             if (f(hi) > 0) != (f_lo > 0):
                 break
             hi *= 2
+            if kind != "counter":
+                lo *= 2
+                f_lo = f(lo)
         else:
             raise CannotDrive(f"no input value brings the compared value to {number(target)}")
         for _ in range(200):
@@ -129,10 +134,12 @@ class _Simulation:
                 break
         k = (lo + hi) / 2
         tolerance = 1e-9 * max(1.0, abs(target))
-        for digits in range(3, 16):  # the shortest knob value that still lands on target
-            rounded = float(f"{k:.{digits}g}")
-            if abs(f(rounded)) <= tolerance:
-                return rounded
+        # Prefer the plainest input that lands on target: the target itself (a gauge compared
+        # as is), then k rounded to fewer decimals or significant digits.
+        candidates = [target] + [round(k, d) for d in range(10)] + [float(f"{k:.{d}g}") for d in range(1, 16)]
+        for candidate in candidates:
+            if (kind != "counter" or candidate >= 0) and abs(f(candidate)) <= tolerance:
+                return candidate
         return k
 
 

@@ -1,0 +1,29 @@
+"""Every alert test of the bundled spec, run with the real promtool: one pytest item per test."""
+import pytest
+
+from conftest import ROOT
+from monitoring_as_code.compiler import compile_tree
+from monitoring_as_code.testing.runner import run
+
+COMPILED = compile_tree(str(ROOT))
+TESTS = list(COMPILED.definitions.tests)
+
+
+@pytest.fixture(scope="module")
+def results(promtool):
+    assert COMPILED.ok, [p.text() for p in COMPILED.problems]
+    return {id(r.test): r for r in run(COMPILED.files, COMPILED.definitions, promtool=promtool)}
+
+
+def test_every_alert_has_generated_and_written_tests():
+    alerts = {a.name for a in COMPILED.definitions.alerts}
+    assert len(alerts) == 9
+    assert {t.alert.name for t in TESTS if t.generated} == alerts
+    assert {t.alert.name for t in TESTS if not t.generated} == alerts
+
+
+@pytest.mark.parametrize("test", TESTS, ids=[f"{t.alert.name}: {t.name}{' (generated)' if t.generated else ''}"
+                                             for t in TESTS])
+def test_alert(test, results):
+    result = results[id(test)]
+    assert result.passed, f"{test.alert.name} / {test.name} ({test.source})\n" + "\n".join(result.failures)

@@ -1,0 +1,160 @@
+"""The alert-test machinery: value notation, the evaluator against promtool, generated
+boundary tests, and how promtool's output maps back to tests."""
+import subprocess
+import textwrap
+
+import pytest
+import yaml
+
+from conftest import run_mac, write_tree
+from monitoring_as_code import AlertRule, Boundary
+from monitoring_as_code.contract import LATENCY_BUCKETS
+from monitoring_as_code.testing import (constant, counter, histogram, missing, ramp, stale, step,
+                                        threshold_tests)
+from monitoring_as_code.testing.boundary import boundary_tests, default_values
+from monitoring_as_code.testing.engine import Engine, _bucket_quantile
+from monitoring_as_code.testing.inputs import CannotDrive, histogram_masses
+from monitoring_as_code.testing.values import expand
+import promql_parser
+
+
+def test_value_helpers_write_promtool_notation():
+    assert constant(5, "10m") == "5+0x9"
+    assert ramp(0, 90, "10m") == "0+10x9"
+    assert step(1, 0, at="2m", duration="5m") == "1+0x1 0+0x2"
+    assert counter(0.5, "5m") == "0+30x4"
+    assert missing("3m") == "_x3"
+    assert stale() == "stale"
+    assert expand("1+0x1 0+0x2 _x2 stale 7") == [1, 1, 0, 0, 0, *([float("nan")] * 3), 7][:5] + expand("_x2 stale 7")
+    assert expand("5-1x2 1e+3") == [5, 4, 3, 1000]
+    with pytest.raises(ValueError, match="not a whole number"):
+        constant(1, "90s")
+
+
+@pytest.mark.parametrize("target", [0.004, 0.5, 1.96, 2.0, 2.04, 2.4, 9.9])
+def test_histogram_masses_have_the_chosen_quantile(target):
+    if target < 0.005 * 0.95:
+        with pytest.raises(CannotDrive):
+            histogram_masses(LATENCY_BUCKETS, 0.95, target, 1.0)
+        return
+    masses = histogram_masses(LATENCY_BUCKETS, 0.95, target, 1.0)
+    assert min(masses) >= 0 and sum(masses) == pytest.approx(1.0)
+    cumulative = [sum(masses[: i + 1]) for i in range(len(masses))]
+    buckets = list(zip(list(LATENCY_BUCKETS) + [float("inf")], cumulative))
+    assert _bucket_quantile(0.95, buckets) == pytest.approx(target, rel=1e-12)
+
+
+def test_evaluator_agrees_with_promtool_on_rate_and_quantile(tmp_path, promtool):
+    """The simulated timeline is only as good as the evaluator: check it against Prometheus."""
+    series = {"c_total": counter(1.5, "12m", start=0), "g": ramp(0, 110, "12m")}
+    series.update({s.selector: s.values for s in histogram("lat", {"job": "x"}, 0.9, 0.7, 2.0, "12m")})
+    samples = {}
+    for selector, notation in series.items():
+        labels = dict(yaml.safe_load("{" + selector[selector.index("{") + 1:-1].replace("=", ": ") + "}")
+                      if "{" in selector else {})
+        labels["__name__"] = selector.split("{")[0]
+        samples[tuple(sorted(labels.items()))] = [(i * 60.0, v) for i, v in enumerate(expand(notation))]
+    engine = Engine(samples)
+    exprs = ["sum(rate(c_total[5m]))", "sum(increase(c_total[3m]))", "sum(irate(c_total[5m]))",
+             "sum(max_over_time(g[4m]))", "histogram_quantile(0.9, sum by (le) (rate(lat_bucket[5m])))"]
+    checks = []
+    for expr in exprs:
+        for minute in (1, 3, 5, 8):
+            value = list(engine.eval(promql_parser.parse(expr), minute * 60.0).values())[0]
+            checks.append({"expr": f"count(abs({expr} - {value!r}) < 1e-9)", "eval_time": f"{minute}m",
+                           "exp_samples": [{"labels": "{}", "value": 1}]})
+    doc = {"rule_files": [], "evaluation_interval": "1m", "tests": [{
+        "interval": "1m",
+        "input_series": [{"series": k, "values": v} for k, v in series.items()],
+        "promql_expr_test": checks}]}
+    (tmp_path / "t.yml").write_text(yaml.safe_dump(doc))
+    result = subprocess.run([promtool, "test", "rules", "t.yml"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_default_values_sit_just_past_the_threshold():
+    assert default_values("<", 15, False) == (14, 16)
+    assert default_values(">", 0.1, False) == (0.102, 0.098)
+    assert default_values(">", 2, False) == (2.04, 1.96)
+    assert default_values("<", 1, True) == (0, 1)  # up-style 0/1 gauges
+
+
+def test_boundary_tests_opt_out_and_override():
+    rule = AlertRule(name="Hot", expr="temperature_celsius > 70", for_="2m")
+    fire, quiet = boundary_tests(rule)
+    assert (fire.name, quiet.name) == ("fires at 71 (> 70 for 2m)", "stays quiet at 69 (not > 70)")
+    assert [e.describe() for e in fire.expect] == ["not firing from 2m to 4m", "pending at 4m", "firing at 5m"]
+    assert fire.series[0].values == "69+0x2 71+0x4"
+    assert boundary_tests(AlertRule(name="Hot", expr="temperature_celsius > 70", boundary=False)) == []
+    fire, _ = boundary_tests(AlertRule(name="Hot", expr="temperature_celsius > 70", boundary=Boundary(fire=95)))
+    assert fire.series[0].values == "69+0x2 95+0x2"
+    assert boundary_tests(AlertRule(name="Gone", expr='absent(up{job="x"})')) == []
+
+
+def test_spec_values_must_straddle_the_threshold():
+    rule = AlertRule(name="Hot", expr="temperature_celsius > 70", for_="2m")
+    with pytest.raises(ValueError, match=r"fire=60 must satisfy '> 70' and safe=69 must not"):
+        threshold_tests(rule, "> 70", for_="2m", fire=60)
+
+
+def test_undrivable_expression_is_reported_at_the_rule(tmp_path):
+    write_tree(tmp_path, {"alerts/odd.py": '''
+        from monitoring_as_code import AlertRule
+
+        odd = AlertRule(name="Odd", expr="topk(3, x) > 1", for_="5m")
+        fine = AlertRule(name="Fine", expr="topk(3, x) > 1", for_="5m", boundary=False)
+        '''})
+    result = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "alerts/odd.py:3: [error] alert Odd: cannot generate boundary tests: "
+        "mac does not model aggregation topk in PromQL (test/boundary)")
+    assert "Fine" not in result.stderr
+
+
+def test_a_test_of_an_alert_that_is_not_compiled(tmp_path):
+    write_tree(tmp_path, {"alerts/t.py": '''
+        from monitoring_as_code import AlertRule
+        from monitoring_as_code.testing import AlertTest, quiet
+
+        def make():
+            return AlertRule(name="Hidden", expr="x > 1", for_="1m")
+
+        orphan = AlertTest(make(), "never compiled", expect=[quiet(between=("0m", "5m"))])
+        '''})
+    result = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert ("alerts/t.py:7: [error] test 'never compiled': alert Hidden is not in any compiled rule group "
+            "(test/unknown-alert)") in result.stderr
+
+
+def test_mac_test_reports_each_test_with_its_line(tmp_path, promtool):
+    write_tree(tmp_path, {"alerts/temp.py": '''
+        from monitoring_as_code import AlertRule
+        from monitoring_as_code.testing import AlertTest, Series, fires, pending, step
+
+        hot = AlertRule(name="Hot", expr='temperature_celsius{job="x"} > 70', for_="2m")
+        tests = [
+            AlertTest(hot, "hot after two minutes",
+                      series=[Series('temperature_celsius{job="x"}', step(20, 80, at="3m", duration="10m"))],
+                      expect=[pending(at="4m"), fires(at="5m")]),
+            AlertTest(hot, "wrongly expected early",
+                      series=[Series('temperature_celsius{job="x"}', step(20, 80, at="3m", duration="10m"))],
+                      expect=[fires(at="3m", labels={"job": "x"})]),
+        ]
+        '''})
+    result = run_mac("test", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "Hot",
+        "  ok    hot after two minutes  (written at alerts/temp.py:6)",
+        "  FAIL  wrongly expected early  (written at alerts/temp.py:9)",
+        "        expected firing at 3m with labels {'job': 'x'}, but it was not",
+        "              exp: {} 1E+00",
+        "              got: nil",
+        "  ok    fires at 71 (> 70 for 2m)  (generated from alerts/temp.py:4)",
+        "  ok    stays quiet at 69 (not > 70)  (generated from alerts/temp.py:4)",
+        "1 alerts, 4 tests: 3 passed, 1 failed",
+    ]
+    files = sorted(p.name for p in (tmp_path).rglob("*.yml"))
+    assert files == []  # mac test compiles in memory; build/ is mac compile's job
