@@ -42,3 +42,18 @@ def test_check_reports_stale_changed_and_missing(bundled_copy):
         "differs: prometheus/tests/DiskSpaceLow.yml",  # generated boundary tests follow the rule
         "differs: prometheus/tests/rules/DiskSpaceLow.yml",
     ]
+
+
+def test_yaml_is_the_same_with_or_without_libyaml(monkeypatch):
+    """Output must not depend on whether a machine's PyYAML was built with libyaml."""
+    import yaml
+
+    from conftest import ROOT
+    from monitoring_as_code.compiler import compile_tree
+    from monitoring_as_code.emit import yamlout
+
+    assert yamlout.DUMPER is yaml.CSafeDumper  # the wheels ship libyaml: the fast path is the one used
+    fast = compile_tree(str(ROOT)).files
+    monkeypatch.setattr(yamlout, "DUMPER", yamlout.PythonDumper)
+    slow = compile_tree(str(ROOT)).files
+    assert [k for k in fast if k.endswith(".yml")] and fast == slow

@@ -75,11 +75,11 @@ class _Simulation:
         self.plan = plan(rule.expr)
         self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)
 
-    def lhs_values(self, knob_phases, minutes: int) -> List[Optional[float]]:
+    def lhs_values(self, knob_phases, minutes: int, only_last: bool = False) -> List[Optional[float]]:
         series = build_series(self.plan, knob_phases, minutes)
         engine = Engine(as_engine_input(series))
         out = []
-        for m in range(minutes):
+        for m in range(minutes - 1 if only_last else 0, minutes):
             try:
                 result = engine.eval(self.lhs, m * 60.0)
             except Unsupported as exc:
@@ -96,7 +96,7 @@ class _Simulation:
 
     def steady(self, knob: float) -> Optional[float]:
         minutes = self.warmup + 2
-        return self.lhs_values([(knob, minutes)], minutes)[-1]
+        return self.lhs_values([(knob, minutes)], minutes, only_last=True)[-1]
 
     def solve(self, target: float) -> float:
         """The knob value that puts the compared quantity at `target`."""
