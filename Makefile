@@ -2,13 +2,14 @@
 #   make build   create .venv, install mac, compile dashboards/ and alerts/ into build/
 #   make test    also install promtool (Debian's prometheus package) if missing, run pytest
 #   make check   fail if build/ is not what the sources compile to
+#   make bench   time mac test on generated repositories (see BENCHMARKS.md)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build test check tools clean
+.PHONY: build test check bench tools clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +28,9 @@ tools:
 
 test: $(STAMP) tools
 	$(BIN)/python -m pytest
+
+bench: $(STAMP) tools
+	$(BIN)/python bench/alert_tests.py --sizes 100,1000 --naive-sizes 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -91,6 +91,17 @@ def test_boundary_tests_opt_out_and_override():
     assert boundary_tests(AlertRule(name="Gone", expr='absent(up{job="x"})')) == []
 
 
+def test_boundary_can_choose_the_moving_series_and_steady_values():
+    rule = AlertRule(name="Full", expr="100 * (1 - avail_bytes / size_bytes) > 90", for_="5m",
+                     boundary=Boundary(knob="size_bytes", steady={"avail_bytes": 50}))
+    fire, quiet = boundary_tests(rule)
+    values = {s.selector.split("{")[0]: s.values for s in fire.series}
+    # 92 % used (2 past 90) with 50 bytes free is a 625-byte disk; 88 % is 416.67 bytes
+    assert values == {"avail_bytes": "50+0x10", "size_bytes": "416.666667+0x2 625+0x7"}
+    with pytest.raises(CannotDrive, match="steady values for series the expression does not read: nope"):
+        boundary_tests(AlertRule(name="X", expr="a > 1", boundary=Boundary(steady={"nope": 1})))
+
+
 def test_spec_values_must_straddle_the_threshold():
     rule = AlertRule(name="Hot", expr="temperature_celsius > 70", for_="2m")
     with pytest.raises(ValueError, match=r"fire=60 must satisfy '> 70' and safe=69 must not"):

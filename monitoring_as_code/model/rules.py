@@ -18,11 +18,20 @@ def _mapping(value) -> Tuple[Tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class Boundary:
-    """How mac generates this alert's boundary tests: the compared value to fire at and the
-    one to stay quiet at (defaults: 2 % past and short of the threshold)."""
+    """How mac generates this alert's boundary tests.
+
+    fire, safe: the compared value to fire at and to stay quiet at (default: 2 % past and
+    short of the threshold). knob: the metric to move (default: the first series of the
+    compared side). steady: values of the other inputs by metric name (gauge value, counter
+    rate per second or histogram quantile; defaults 1000, 1/s and 1)."""
 
     fire: Optional[float] = None
     safe: Optional[float] = None
+    knob: str = ""
+    steady: Tuple[Tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steady", _mapping(self.steady))
 
 
 @dataclass(frozen=True)

@@ -67,12 +67,12 @@ def default_values(op: str, threshold: float, boolean: bool) -> Tuple[float, flo
 
 
 class _Simulation:
-    def __init__(self, rule: AlertRule):
+    def __init__(self, rule: AlertRule, knob: str = "", steady=()):
         found = promql.comparison(rule.expr)
         if found is None:
             raise CannotDrive("the expression is not a comparison against a number")
         self.lhs = pp.parse(found.lhs)
-        self.plan = plan(rule.expr)
+        self.plan = plan(rule.expr, knob, dict(steady))
         self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)
 
     def lhs_values(self, knob_phases, minutes: int, only_last: bool = False) -> List[Optional[float]]:
@@ -98,13 +98,29 @@ class _Simulation:
         minutes = self.warmup + 2
         return self.lhs_values([(knob, minutes)], minutes, only_last=True)[-1]
 
+    @staticmethod
+    def _bracket(f, direction: float):
+        """(a, f(a), b) with f changing sign between a and b, growing b away from 0."""
+        a = 0.0
+        try:
+            f_a = f(a)
+        except (CannotDrive, ZeroDivisionError):
+            a, f_a = direction * 1e-9, f(direction * 1e-9)
+        if f_a == 0:
+            return a, f_a, a
+        b = direction
+        for _ in range(60):
+            f_b = f(b)
+            if not math.isnan(f_b) and (f_b > 0) != (f_a > 0):
+                return a, f_a, b
+            b *= 2
+        return None, None, None
+
     def solve(self, target: float) -> float:
         """The knob value that puts the compared quantity at `target`."""
         kind = self.plan.knob.kind
         if kind == "histogram":
             return target  # the histogram knob is the quantile itself
-        # Counter rates cannot be negative; gauges can.
-        lo, hi = (0.0, 1.0) if kind == "counter" else (-1.0, 1.0)
 
         def f(k):
             value = self.steady(k)
@@ -112,18 +128,14 @@ class _Simulation:
                 raise CannotDrive("the expression returns nothing for the generated series")
             return value - target
 
-        f_lo = f(lo)
+        # Inputs are searched on the positive side first; gauges may also go negative.
+        lo, f_lo, hi = self._bracket(f, 1.0)
+        if lo is None and kind != "counter":
+            lo, f_lo, hi = self._bracket(f, -1.0)
+        if lo is None:
+            raise CannotDrive(f"no input value brings the compared value to {number(target)}")
         if f_lo == 0:
             return lo
-        for _ in range(60):
-            if (f(hi) > 0) != (f_lo > 0):
-                break
-            hi *= 2
-            if kind != "counter":
-                lo *= 2
-                f_lo = f(lo)
-        else:
-            raise CannotDrive(f"no input value brings the compared value to {number(target)}")
         for _ in range(200):
             mid = (lo + hi) / 2
             if (f(mid) > 0) == (f_lo > 0):
@@ -144,12 +156,13 @@ class _Simulation:
 
 
 def threshold_tests(rule: AlertRule, when: str, for_: Optional[str] = None, fire: Optional[float] = None,
-                    safe: Optional[float] = None, _generated: bool = False) -> List[AlertTest]:
+                    safe: Optional[float] = None, knob: str = "", steady=(),
+                    _generated: bool = False) -> List[AlertTest]:
     """Two tests of `rule` against the behaviour `when` (e.g. "< 15") held for `for_`:
     the compared value just past the threshold → pending, then firing after `for_`;
-    just on the safe side → never pending or firing."""
+    just on the safe side → never pending or firing. `knob` and `steady` as in Boundary."""
     op, threshold = _parse_condition(when)
-    sim = _Simulation(rule)
+    sim = _Simulation(rule, knob, dict(steady) if not isinstance(steady, dict) else steady)
     default_fire, default_safe = default_values(op, threshold, _is_boolean(sim.plan, sim.lhs))
     fire = default_fire if fire is None else fire
     safe = default_safe if safe is None else safe
@@ -218,4 +231,4 @@ def boundary_tests(rule: AlertRule) -> List[AlertTest]:
         return []
     settings = rule.boundary if isinstance(rule.boundary, Boundary) else Boundary()
     return threshold_tests(rule, f"{found.op} {number(found.value)}", rule.for_, fire=settings.fire,
-                           safe=settings.safe, _generated=True)
+                           safe=settings.safe, knob=settings.knob, steady=settings.steady, _generated=True)

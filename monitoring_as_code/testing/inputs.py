@@ -121,7 +121,11 @@ def _leaves(node, role: str, context: str, out: List[Leaf], quantile: float = 0.
         raise CannotDrive(f"{type(node).__name__} expressions")
 
 
-def plan(expr: str) -> Plan:
+def plan(expr: str, knob: str = "", steady=None) -> Plan:
+    """How to feed `expr`. `knob` names the metric to move (default: the first series of the
+    compared side); `steady` sets other inputs' values by metric name (gauge value, counter
+    rate per second, or histogram quantile value)."""
+    steady = dict(steady or {})
     node = pp.parse(expr)
     leaves: List[Leaf] = []
     _leaves(node, "steady", "", leaves)
@@ -130,15 +134,19 @@ def plan(expr: str) -> Plan:
     names = [leaf.selector.name for leaf in leaves if leaf.role != "filter"]
     if len(names) != len(set(names)):
         raise CannotDrive("the same metric is read twice; one input cannot be moved alone")
-    knob = next((leaf for leaf in leaves if leaf.role != "filter"), None)
-    if knob is None:
-        raise CannotDrive("every series is behind `and`")
-    knob.role = "knob"
+    chosen = next((leaf for leaf in leaves if leaf.role != "filter" and (not knob or leaf.selector.name == knob)), None)
+    if chosen is None:
+        raise CannotDrive(f"no series {knob} on the compared side" if knob else "every series is behind `and`")
+    chosen.role = "knob"
     for leaf in leaves:
         if leaf.role == "steady":
             leaf.value = DEFAULT_RATE if leaf.kind == "counter" else DEFAULT_GAUGE if leaf.kind == "gauge" else 1.0
         elif leaf.role == "filter":
             leaf.value = 1.0
+        if leaf.role != "knob" and leaf.selector.name in steady:
+            leaf.value = float(steady.pop(leaf.selector.name))
+    if steady:
+        raise CannotDrive(f"steady values for series the expression does not read: {', '.join(sorted(steady))}")
     result = Plan(node, leaves, _grouping_labels(node), _range_seconds(node))
     _set_filters(result)
     return result
