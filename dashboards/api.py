@@ -36,9 +36,9 @@ api = Dashboard(
         ]),
         Row("Jobs", panels=[
             TimeSeries("Jobs in progress", queries=[Query(f"sum(jobs_in_progress{{{A}}})", legend="in progress")],
-                       min=0, description="Background jobs running now."),
+                       unit="short", min=0, description="Background jobs running now."),
             TimeSeries("Job queue size", queries=[Query(f"sum by (queue) (job_queue_size{{{A}}})", legend="{{queue}}")],
-                       min=0, thresholds_from=job_queue_backlog,
+                       unit="short", min=0, thresholds_from=job_queue_backlog,
                        description="Jobs waiting per queue. The line is where JobQueueBacklog fires."),
             TimeSeries("Job duration p95",
                        queries=[Query(

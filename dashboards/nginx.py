@@ -13,10 +13,10 @@ nginx = Dashboard(
     variables=[instance_variable("nginx")],
     panels=[
         Row("Status", panels=[
-            Stat("Nginx up", queries=[Query(f"nginx_up{{{N}}}", legend="{{instance}}")], graph_mode="none",
+            Stat("Nginx up", queries=[Query(f"nginx_up{{{N}}}", legend="{{instance}}")], graph_mode="none", unit="none",
                  thresholds=[Threshold(None, "red"), Threshold(1, "green")],
                  description="1 when the exporter can read stub_status."),
-            Stat("Active connections", queries=[Query(f"nginx_connections_active{{{N}}}", legend="{{instance}}")],
+            Stat("Active connections", queries=[Query(f"nginx_connections_active{{{N}}}", legend="{{instance}}")], unit="short",
                  description="Client connections open now, including idle keep-alive ones."),
             Stat("Requests", queries=[Query(f"rate(nginx_http_requests_total{{{N}}}[$__rate_interval])",
                                             legend="{{instance}}")],
@@ -30,7 +30,7 @@ nginx = Dashboard(
                            Query(f"nginx_connections_writing{{{N}}}", legend="{{instance}} writing"),
                            Query(f"nginx_connections_waiting{{{N}}}", legend="{{instance}} waiting"),
                        ],
-                       min=0, description="Active connections and their state."),
+                       unit="short", min=0, description="Active connections and their state."),
             TimeSeries("Requests", queries=[Query(f"rate(nginx_http_requests_total{{{N}}}[$__rate_interval])",
                                                   legend="{{instance}}")],
                        unit="reqps", min=0,

@@ -17,14 +17,14 @@ postgresql = Dashboard(
     panels=[
         Row("Status", panels=[
             Stat("PostgreSQL up", queries=[Query(f"pg_up{{{PG}}}", legend="{{instance}}")],
-                 thresholds_from=postgresql_down, graph_mode="none",
+                 thresholds_from=postgresql_down, graph_mode="none", unit="none",
                  description="1 when postgres_exporter can query PostgreSQL; red where PostgreSQLDown fires."),
             Stat("Connections", queries=[Query(f"sum by (instance) (pg_stat_database_numbackends{{{PG}}})",
                                                legend="{{instance}}")],
-                 thresholds_from=too_many_db_connections,
+                 thresholds_from=too_many_db_connections, unit="short",
                  description="Open backends across all databases; coloured where TooManyDBConnections fires."),
             Stat("Max connections", queries=[Query(f"pg_settings_max_connections{{{PG}}}", legend="{{instance}}")],
-                 graph_mode="none", description="The server's max_connections setting."),
+                 graph_mode="none", unit="short", description="The server's max_connections setting."),
         ]),
         Row("Load", panels=[
             TimeSeries("Connections against max_connections",
@@ -32,7 +32,7 @@ postgresql = Dashboard(
                            Query(f"sum by (instance) (pg_stat_database_numbackends{{{PG}}})", legend="{{instance}} open"),
                            Query(f"pg_settings_max_connections{{{PG}}}", legend="{{instance}} max_connections"),
                        ],
-                       min=0, thresholds_from=too_many_db_connections,
+                       unit="short", min=0, thresholds_from=too_many_db_connections,
                        description="Open connections and the configured maximum. The line is where TooManyDBConnections fires."),
             TimeSeries("Transactions",
                        queries=[
@@ -53,11 +53,12 @@ postgresql = Dashboard(
                        description="Rows fetched by index scans and returned by sequential scans, per second."),
             TimeSeries("Cache hit ratio",
                        queries=[Query(
-                           f"sum by (datname) (pg_stat_database_blks_hit{{{DB}}})"
-                           f" / clamp_min(sum by (datname) (pg_stat_database_blks_hit{{{DB}}} + pg_stat_database_blks_read{{{DB}}}), 1)",
+                           f"sum by (datname) (rate(pg_stat_database_blks_hit{{{DB}}}[$__rate_interval]))"
+                           f" / (sum by (datname) (rate(pg_stat_database_blks_hit{{{DB}}}[$__rate_interval]))"
+                           f" + sum by (datname) (rate(pg_stat_database_blks_read{{{DB}}}[$__rate_interval])))",
                            legend="{{datname}}")],
                        unit="percentunit", min=0, max=1,
-                       description="Share of block reads served from shared buffers since statistics were reset."),
+                       description="Share of block reads served from shared buffers. A gap means no reads in that window."),
         ]),
     ],
 )

@@ -15,12 +15,12 @@ redis = Dashboard(
     panels=[
         Row("Status", panels=[
             Stat("Redis up", queries=[Query(f"redis_up{{{R}}}", legend="{{instance}}")],
-                 thresholds_from=redis_down, graph_mode="none",
+                 thresholds_from=redis_down, graph_mode="none", unit="none",
                  description="1 when redis_exporter can reach Redis; red where RedisDown fires."),
             Stat("Memory used", queries=[Query(f"redis_memory_used_bytes{{{R}}}", legend="{{instance}}")],
                  unit="bytes", description="Memory Redis has allocated (used_memory)."),
             Stat("Connected clients", queries=[Query(f"redis_connected_clients{{{R}}}", legend="{{instance}}")],
-                 description="Client connections open now."),
+                 unit="short", description="Client connections open now."),
         ]),
         Row("Load", panels=[
             TimeSeries("Memory used", queries=[Query(f"redis_memory_used_bytes{{{R}}}", legend="{{instance}}")],
@@ -29,9 +29,9 @@ redis = Dashboard(
                                                   legend="{{instance}}")],
                        unit="ops", description="Commands processed per second."),
             TimeSeries("Keys per database", queries=[Query(f"sum by (db) (redis_db_keys{{{R}}})", legend="{{db}}")],
-                       min=0, description="Keys stored in each logical database."),
+                       unit="short", min=0, description="Keys stored in each logical database."),
             TimeSeries("Connected clients", queries=[Query(f"redis_connected_clients{{{R}}}", legend="{{instance}}")],
-                       min=0, description="Client connections open."),
+                       unit="short", min=0, description="Client connections open."),
         ]),
     ],
 )

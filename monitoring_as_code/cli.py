@@ -68,6 +68,36 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool) -> None:
                f"({len(defs.dashboards)} dashboards, {len(defs.alerts)} alerts)")
 
 
+@main.command("lint")
+@click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder holding dashboards/ and alerts/ (and pyproject.toml with [tool.mac]).")
+@click.option("--format", "fmt", default="text", show_default=True, type=FORMATS,
+              help="text for terminals, json for tools, github for workflow annotations.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks from definition files.")
+def lint_cmd(src: str, fmt: str, fail_on: str, debug: bool) -> None:
+    """Check the definitions without writing anything.
+
+    Every rule (mac lint --help lists where they are documented: README, "Lint rules") runs
+    over every dashboard, panel, query and alert; all problems are printed at once, sorted
+    by file and line, each with its rule id and a hint. Disable a rule for the tree with
+    `disable = ["panel/unit"]` under [tool.mac] in pyproject.toml, or for one object with
+    ignore=("panel/unit",)."""
+    result = compile_tree(src, debug=debug)
+    problems = result.problems
+    if fmt == "json":
+        click.echo(render(problems, "json"))
+    elif problems:
+        click.echo(render(problems, fmt))
+    failing = [p for p in problems if p.severity.value == "error" or fail_on == "warning"]
+    if fmt == "text":
+        click.echo(f"mac: {len(problems)} problem(s), {sum(p.severity.value == 'error' for p in problems)} error(s)",
+                   err=True)
+    if failing:
+        sys.exit(1)
+
+
 @main.command("test")
 @click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
               help="Folder holding dashboards/ and alerts/.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List
 
-from . import checks
+from . import lint
 from .diagnostics import Diagnostic, has_errors
 from .emit import about, grafana, prometheus_rules, promtool_tests
 from .load import Definitions, load
@@ -37,7 +37,7 @@ def compile_tree(src: str = ".", debug: bool = False) -> Result:
     defs = load(src, debug=debug)
     defs.tests, test_problems = collect(defs)
     defs.problems.extend(test_problems)
-    result = Result(defs, checks.run(defs))
+    result = Result(defs, lint.run(defs, lint.load_config(src)))
     if result.ok:
         result.files = emit(defs)
     return result

@@ -13,7 +13,7 @@ from typing import List, Tuple
 
 from . import diagnostics as diag
 from .model import AlertRule, Dashboard, RecordingRule, RuleGroup
-from .source import Source, display_path
+from .source import Source, definition_roots, display_path
 
 DEFINITION_PACKAGES = ("alerts", "dashboards")
 
@@ -132,59 +132,63 @@ def _module_values(module):
             yield name, value
 
 
+def _collect(module, path: str, module_name: str, found: dict, seen: set, problems: list) -> None:
+    """Sort what a module defines into found[kind]; each object once, however often imported."""
+    from .testing.model import AlertTest
+
+    grafanalib_type = _grafanalib_dashboard_type()
+    lines = None
+    for name, value in _module_values(module):
+        if id(value) in seen:
+            continue
+        if isinstance(value, Dashboard):
+            found["dashboards"].append(value)
+        elif isinstance(value, RuleGroup):
+            found["groups"].append(value)
+        elif isinstance(value, (AlertRule, RecordingRule)):
+            found["loose_rules"].append((module_name, value))
+        elif isinstance(value, AlertTest):
+            found["tests"].append(value)
+        elif grafanalib_type is not None and isinstance(value, grafanalib_type):
+            from .grafanalib_import import convert
+            lines = lines if lines is not None else _assignment_lines(path)
+            converted, converted_problems = convert(value, Source(display_path(path), lines.get(name, 1)))
+            problems.extend(converted_problems)
+            if converted is not None:
+                found["dashboards"].append(converted)
+        else:
+            continue
+        seen.add(id(value))
+
+
 def load(src: str = ".", debug: bool = False) -> Definitions:
     src = os.path.abspath(src)
     defs = Definitions()
-    from .testing.model import AlertTest
-
-    dashboards, groups, loose_rules, tests, seen = [], [], [], [], set()
-    grafanalib_type = _grafanalib_dashboard_type()
-
+    found = {"dashboards": [], "groups": [], "loose_rules": [], "tests": []}
+    seen: set = set()
     _purge_user_modules(src)
     sys.path.insert(0, src)
     try:
-        _bind_packages(src, defs.problems, debug)
-        for path in definition_files(src):
-            package = os.path.basename(os.path.dirname(path))
-            module_name = f"{package}.{os.path.basename(path)[:-3]}"
-            try:
-                module = importlib.import_module(module_name)
-            except Exception as exc:  # anything the user's module raises is a problem to report
-                if debug:
-                    raise
-                defs.problems.append(_import_problem(exc, path, src))
-                continue
-            lines = None
-            for name, value in _module_values(module):
-                if id(value) in seen:
+        with definition_roots(os.path.join(src, p) for p in DEFINITION_PACKAGES):
+            _bind_packages(src, defs.problems, debug)
+            for path in definition_files(src):
+                module_name = f"{os.path.basename(os.path.dirname(path))}.{os.path.basename(path)[:-3]}"
+                try:
+                    module = importlib.import_module(module_name)
+                except Exception as exc:  # anything the user's module raises is a problem to report
+                    if debug:
+                        raise
+                    defs.problems.append(_import_problem(exc, path, src))
                     continue
-                if isinstance(value, Dashboard):
-                    dashboards.append(value)
-                elif isinstance(value, RuleGroup):
-                    groups.append(value)
-                elif isinstance(value, (AlertRule, RecordingRule)):
-                    loose_rules.append((module_name, value))
-                elif isinstance(value, AlertTest):
-                    tests.append(value)
-                elif grafanalib_type is not None and isinstance(value, grafanalib_type):
-                    from .grafanalib_import import convert
-                    lines = lines if lines is not None else _assignment_lines(path)
-                    where = Source(display_path(path), lines.get(name, 1))
-                    converted, problems = convert(value, where)
-                    defs.problems.extend(problems)
-                    if converted is not None:
-                        dashboards.append(converted)
-                else:
-                    continue
-                seen.add(id(value))
+                _collect(module, path, module_name, found, seen, defs.problems)
     finally:
         sys.path.remove(src)
         _purge_user_modules(src)
 
-    groups.extend(_group_loose_rules(loose_rules, groups))
-    defs.dashboards = tuple(dashboards)
+    groups = found["groups"] + _group_loose_rules(found["loose_rules"], found["groups"])
+    defs.dashboards = tuple(found["dashboards"])
     defs.groups = tuple(groups)
-    defs.tests = tuple(tests)
+    defs.tests = tuple(found["tests"])
     return defs
 
 

@@ -67,12 +67,21 @@ def comparison(expr) -> Optional[Comparison]:
 
 _RANGE_VAR = re.compile(r"\[\s*(\$\{[^}]*\}|\$\w+|\[\[\w+\]\])\s*(:[^\]]*)?\]")
 _VAR = re.compile(r"\$\{[^}]*\}|\$\w+|\[\[\w+\]\]")
+# Windows given by a variable become this unusual duration, so rules can tell them from
+# literal windows after parsing: 4h44m44s stands for $__rate_interval, 4h44m43s for others.
+RATE_INTERVAL_SECONDS = 17084.0
+_OTHER_INTERVAL = "4h44m43s"
 
 
 def substitute_grafana_variables(expr: str) -> str:
-    """A dashboard query made parseable: `[$__rate_interval]` → `[5m]`, `$instance` → a
-    placeholder. Only for syntax checks; the real values come from Grafana at query time."""
-    expr = _RANGE_VAR.sub(lambda m: "[5m" + (m.group(2) or "") + "]", expr)
+    """A dashboard query made parseable: `[$__rate_interval]` → a marker duration,
+    `$instance` → a placeholder. For checks only; Grafana fills in the real values."""
+    def window(m):
+        name = m.group(1).strip("${}[]").split(":")[0]
+        duration = "4h44m44s" if name == "__rate_interval" else _OTHER_INTERVAL
+        return f"[{duration}{m.group(2) or ''}]"
+
+    expr = _RANGE_VAR.sub(window, expr)
     return _VAR.sub("mac_var", expr)
 
 

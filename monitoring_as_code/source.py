@@ -1,6 +1,7 @@
 """Where the user wrote something: every model object carries a Source."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -30,15 +31,38 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+_roots: tuple = ()
+
+
+@contextlib.contextmanager
+def definition_roots(folders):
+    """While the loader imports definition modules from `folders`, objects built by helper
+    functions point at the module-level line that called the helper."""
+    global _roots
+    previous, _roots = _roots, tuple(os.path.abspath(f) + os.sep for f in folders)
+    try:
+        yield
+    finally:
+        _roots = previous
+
+
 def caller() -> Source:
-    """The first frame outside this package: the user's call that built the object.
+    """Where the user built the object: while definitions load, the innermost module-level
+    line of a definition module (so an object made by a helper function points at the
+    definition that called the helper); otherwise the innermost frame outside this package.
 
     sys._getframe is used instead of inspect.stack() because the latter reads source files
     for every frame, which costs milliseconds per object on large repositories."""
     frame = sys._getframe(1)
+    first = None
     while frame is not None:
-        filename = frame.f_code.co_filename
+        code = frame.f_code
+        filename = code.co_filename
         if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<"):
-            return Source(display_path(filename), frame.f_lineno)
+            if _roots and code.co_name == "<module>" and os.path.abspath(filename).startswith(_roots):
+                return Source(display_path(filename), frame.f_lineno)
+            first = first or Source(display_path(filename), frame.f_lineno)
+            if not _roots:
+                return first
         frame = frame.f_back
-    return UNKNOWN
+    return first or UNKNOWN

@@ -1,10 +1,19 @@
 #!/bin/sh
 # Install the real programs the tests check output with, from Debian's packages, when they
-# are missing: promtool (package prometheus). Needs root for apt-get; otherwise says what to do.
+# are missing: promtool (prometheus), the exporters and the services they watch (the metric
+# catalog is read from them). Needs root for apt-get; otherwise says what to do.
 set -eu
 
+need() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || missing="$missing $2"; }
 missing=""
-command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
+need promtool prometheus
+need prometheus-node-exporter prometheus-node-exporter
+need prometheus-postgres-exporter prometheus-postgres-exporter
+need prometheus-redis-exporter prometheus-redis-exporter
+need prometheus-nginx-exporter prometheus-nginx-exporter
+need /usr/lib/postgresql/15/bin/initdb postgresql-15
+need redis-server redis-server
+need nginx nginx
 
 [ -z "$missing" ] && exit 0
 
@@ -17,3 +26,8 @@ echo "mac: installing Debian packages:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# The packages start their services; the tests start their own on loopback ports.
+for service in prometheus prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter \
+               prometheus-nginx-exporter postgresql redis-server nginx; do
+    if command -v systemctl >/dev/null 2>&1; then systemctl stop "$service" >/dev/null 2>&1 || true; fi
+done

@@ -117,10 +117,9 @@ def test_undrivable_expression_is_reported_at_the_rule(tmp_path):
         '''})
     result = run_mac("compile", "--out", "build", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == (
-        "alerts/odd.py:3: [error] alert Odd: cannot generate boundary tests: "
-        "mac does not model aggregation topk in PromQL (test/boundary)")
-    assert "Fine" not in result.stderr
+    assert ("alerts/odd.py:3: [error] alert Odd: cannot generate boundary tests: "
+            "mac does not model aggregation topk in PromQL (test/boundary)") in result.stderr.splitlines()
+    assert "alert Fine: cannot generate" not in result.stderr
 
 
 def test_a_test_of_an_alert_that_is_not_compiled(tmp_path):
@@ -140,11 +139,13 @@ def test_a_test_of_an_alert_that_is_not_compiled(tmp_path):
 
 
 def test_mac_test_reports_each_test_with_its_line(tmp_path, promtool):
+    (tmp_path / "pyproject.toml").write_text('[tool.mac.metrics]\ntemperature_celsius = "gauge"\n')
     write_tree(tmp_path, {"alerts/temp.py": '''
         from monitoring_as_code import AlertRule
         from monitoring_as_code.testing import AlertTest, Series, fires, pending, step
 
-        hot = AlertRule(name="Hot", expr='temperature_celsius{job="x"} > 70', for_="2m")
+        hot = AlertRule(name="Hot", expr='temperature_celsius{job="x"} > 70', for_="2m", summary="hot",
+                        description="{{ $value }}°C")
         tests = [
             AlertTest(hot, "hot after two minutes",
                       series=[Series('temperature_celsius{job="x"}', step(20, 80, at="3m", duration="10m"))],
@@ -158,8 +159,8 @@ def test_mac_test_reports_each_test_with_its_line(tmp_path, promtool):
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "Hot",
-        "  ok    hot after two minutes  (written at alerts/temp.py:6)",
-        "  FAIL  wrongly expected early  (written at alerts/temp.py:9)",
+        "  ok    hot after two minutes  (written at alerts/temp.py:7)",
+        "  FAIL  wrongly expected early  (written at alerts/temp.py:10)",
         "        expected firing at 3m with labels {'job': 'x'}, but it was not",
         "              exp: {} 1E+00",
         "              got: nil",
@@ -167,5 +168,5 @@ def test_mac_test_reports_each_test_with_its_line(tmp_path, promtool):
         "  ok    stays quiet at 69 (not > 70)  (generated from alerts/temp.py:4)",
         "1 alerts, 4 tests: 3 passed, 1 failed",
     ]
-    files = sorted(p.name for p in (tmp_path).rglob("*.yml"))
+    files = sorted(p.name for p in tmp_path.rglob("*.yml"))
     assert files == []  # mac test compiles in memory; build/ is mac compile's job

@@ -16,9 +16,9 @@ from monitoring_as_code import AlertRule, RuleGroup
 broken = AlertRule(
     name="Broken",
     expr="rate(http_requests_total[5m) > 1",
-    for_="5m",
+    for_="5m", summary="s", description="{{ $value }}",
 )
-also_broken = AlertRule(name="AlsoBroken", expr="sum(up", for_="five minutes")
+also_broken = AlertRule(name="AlsoBroken", expr="sum(up", for_="five minutes", summary="s", description="{{ $value }}")
 bad = RuleGroup("bad", [broken, also_broken])
 '''
 
@@ -91,10 +91,10 @@ def test_panel_query_syntax_error_points_at_the_query(tmp_path):
     from monitoring_as_code import Dashboard, Query, TimeSeries
 
     d = Dashboard("One", "one", panels=[
-        TimeSeries("ok", queries=["rate(x_total[$__rate_interval])"]),
+        TimeSeries("ok", queries=["rate(http_requests_total[$__rate_interval])"], unit="reqps", description="d"),
         TimeSeries("bad", queries=[
-            Query("sum(rate(x_total[$__rate_interval])", legend="x"),
-        ]),
+            Query("sum(rate(http_requests_total[$__rate_interval])", legend="x"),
+        ], unit="reqps", description="d"),
     ])
     '''
     write_tree(tmp_path, {"dashboards/d.py": dash})

@@ -46,7 +46,10 @@ def _datasource(dashboard: Dashboard) -> dict:
 
 def _steps(panel: Panel):
     if panel.thresholds_from is not None:
-        steps = derive(panel.thresholds_from)
+        try:
+            steps = derive(panel.thresholds_from)
+        except ValueError:
+            return None  # panel/thresholds-from reports it, and nothing is written then
     elif panel.thresholds:
         steps = panel.thresholds
     else:
@@ -116,6 +119,8 @@ def _target(query, index: int, ds: dict, table: bool) -> dict:
 
 
 def _panel(panel: Panel, pid: int, pos, ds: dict) -> dict:
+    if panel.datasource:
+        ds = {"type": ds["type"], "uid": panel.datasource}
     out = {
         "datasource": ds,
         "fieldConfig": {"defaults": _field_defaults(panel), "overrides": []},

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Tuple
 
 from ..source import Source, caller
 
@@ -14,6 +15,8 @@ class Located:
     found later (at validation or emit time) can name the line the user wrote."""
 
     source: Source | None = field(default=None, compare=False, repr=False, kw_only=True)
+    # Lint rules not to apply to this object (and, for dashboards and groups, their contents).
+    ignore: Tuple[str, ...] = field(default=(), compare=False, repr=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.source is None:

@@ -66,6 +66,8 @@ class Panel(Located):
     width: int = 12
     height: int = 8
     grid_pos: Optional[GridPos] = None
+    # A fixed datasource uid instead of the dashboard's variable (lint flags it).
+    datasource: str = ""
 
     grafana_type = ""
 

@@ -6,6 +6,7 @@ from typing import List, Tuple
 
 from .. import diagnostics as diag
 from .. import promql
+from ..model.durations import is_duration
 from .boundary import boundary_tests
 from .inputs import CannotDrive
 from .model import AlertTest
@@ -29,6 +30,8 @@ def collect(defs) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagnostic]]:
             promql.parse(alert.expr)
         except ValueError:
             continue  # the syntax check reports it
+        if alert.for_ and not is_duration(alert.for_):
+            continue  # so does the duration check
         try:
             tests.extend(boundary_tests(alert))
         except (CannotDrive, ValueError) as exc:

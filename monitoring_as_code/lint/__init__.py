@@ -1,0 +1,119 @@
+"""Stage 2: lint rules over the loaded model, pint-style: one module per rule, each with
+RULE (its id), SEVERITY and check(ctx); every problem names the user's file and line.
+
+Rules are turned off for a whole tree with `disable = [...]` under [tool.mac] in
+pyproject.toml, or for one object with `ignore=("rule/id",)` on it (a dashboard's or a
+group's ignore covers what is inside)."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from ..catalog import catalog
+from ..model import AlertRule, Panel, Query, RecordingRule, Row
+from ..diagnostics import Diagnostic, Severity
+from ..promql import parse, substitute_grafana_variables
+from ..source import Source
+from . import (alert_annotations, alert_comparison, alert_for, alert_name, alert_severity, dashboard_schema,
+               datasource_variable, durations, group_names, model_types, panel_has_queries, panel_layout,
+               panel_title_description, panel_unit, promql_rate_counter, promql_rate_window, promql_syntax,
+               promql_unknown_metric, thresholds_from, unique_uid)
+from .config import Config, load_config
+
+ALL = (model_types, promql_syntax, promql_rate_counter, promql_rate_window, promql_unknown_metric, durations,
+       group_names, alert_for, alert_severity, alert_annotations, alert_name, alert_comparison, unique_uid,
+       datasource_variable, thresholds_from, panel_unit, panel_title_description, panel_has_queries,
+       panel_layout, dashboard_schema)
+
+
+class Expression:
+    """A PromQL expression as the user wrote it, parsed once for every rule that reads it."""
+
+    def __init__(self, text: str, source: Source, owners, where: str, in_dashboard: bool):
+        self.text = text
+        self.source = source
+        self.owners = owners  # the objects whose `ignore` applies, innermost first
+        self.where = where  # "alert X", "panel 'Y' of dashboard z"
+        self.in_dashboard = in_dashboard
+        try:
+            self.node = parse(substitute_grafana_variables(text) if in_dashboard else text)
+            self.error = None
+        except ValueError as exc:
+            self.node, self.error = None, str(exc)
+
+
+class Context:
+    def __init__(self, defs, config: Optional[Config] = None):
+        self.defs = defs
+        self.config = config or Config()
+        self.catalog = catalog(defs, self.config.metrics)
+        self.problems: List[Diagnostic] = []
+        self.rule = ""
+        self.severity = Severity.ERROR
+        self._expressions: Optional[List[Expression]] = None
+        self._json: Dict[int, dict] = {}
+
+    def report(self, where, message: str, help: str = "", owners=()) -> None:
+        """A problem at `where` (a model object or a Source), unless an owner ignores the rule."""
+        objects = (where, *owners)
+        if any(self.rule in getattr(o, "ignore", ()) for o in objects):
+            return
+        source = where if isinstance(where, Source) else getattr(where, "source", None)
+        self.problems.append(Diagnostic(source, self.severity, self.rule, message, help))
+
+    def expressions(self) -> List[Expression]:
+        if self._expressions is None:
+            out = []
+            for group in self.defs.groups:
+                for rule in group.rules:
+                    if isinstance(rule, (AlertRule, RecordingRule)) and isinstance(rule.expr, str):
+                        out.append(Expression(rule.expr, rule.source, (rule, group), f"{rule.kind} {rule.name}", False))
+            for dashboard, panel in self.panels():
+                for query in panel.queries:
+                    if isinstance(query, Query) and isinstance(query.expr, str):
+                        out.append(Expression(query.expr, query.source, (query, panel, dashboard),
+                                              f"panel {panel.title!r} of dashboard {dashboard.uid}", True))
+            self._expressions = out
+        return self._expressions
+
+    def well_formed(self, dashboard) -> bool:
+        """Only panels and rows inside: rules that lay out or emit the dashboard need that
+        (model/type reports the rest)."""
+        return all(isinstance(i, Panel) or (isinstance(i, Row) and all(isinstance(c, Panel) for c in i.panels))
+                   for i in dashboard.panels)
+
+    def dashboards(self):
+        return [d for d in self.defs.dashboards if self.well_formed(d)]
+
+    def panels(self):
+        for dashboard in self.defs.dashboards:
+            for panel in dashboard.all_panels():
+                if isinstance(panel, Panel):
+                    yield dashboard, panel
+
+    def alerts(self):
+        for group in self.defs.groups:
+            for alert in group.alerts:
+                yield group, alert
+
+    def dashboard_json(self, dashboard) -> Optional[dict]:
+        """The compiled JSON, or None when the model cannot be emitted yet (another rule,
+        such as panel/thresholds-from or model/type, says why)."""
+        from ..emit.grafana import dashboard_data
+
+        if id(dashboard) not in self._json:
+            try:
+                self._json[id(dashboard)] = dashboard_data(dashboard)
+            except (ValueError, TypeError, AttributeError):
+                self._json[id(dashboard)] = None
+        return self._json[id(dashboard)]
+
+
+def run(defs, config: Optional[Config] = None, rules=ALL) -> List[Diagnostic]:
+    ctx = Context(defs, config)
+    ctx.problems.extend(defs.problems)
+    for module in rules:
+        if module.RULE in ctx.config.disable:
+            continue
+        ctx.rule, ctx.severity = module.RULE, module.SEVERITY
+        module.check(ctx)
+    return sorted(ctx.problems, key=Diagnostic.sort_key)

@@ -1,0 +1,23 @@
+"""Panels fit the 24-column grid and do not overlap (Grafana would shove them around)."""
+from ..diagnostics import Severity
+from ..emit.layout import GRID_WIDTH, layout
+
+RULE = "panel/layout"
+SEVERITY = Severity.ERROR
+
+
+def check(ctx):
+    for dashboard in ctx.dashboards():
+        placed = []
+        for item, pos, children in layout(dashboard.panels):
+            placed.append((item, pos))
+            placed.extend(children)
+        for item, pos in placed:
+            if pos.w > GRID_WIDTH or pos.x + pos.w > GRID_WIDTH or pos.x < 0:
+                ctx.report(item, f"panel {item.title!r} spans columns {pos.x}–{pos.x + pos.w}; the grid has {GRID_WIDTH}",
+                           "keep x + w within 24", (dashboard,))
+        for i, (a, pa) in enumerate(placed):
+            for b, pb in placed[:i]:
+                if pa.x < pb.x + pb.w and pb.x < pa.x + pa.w and pa.y < pb.y + pb.h and pb.y < pa.y + pa.h:
+                    ctx.report(a, f"panel {a.title!r} overlaps panel {b.title!r} (defined at {b.source})",
+                               "move one of them, or drop grid_pos and let mac lay them out", (dashboard,))
