@@ -68,6 +68,8 @@ def main() -> None:
             generate(tmp, size)
             t_compile, _ = timed(mac + ["compile", "--out", "build"], tmp, args.repeat)
             t_test, result = timed(mac + ["test"], tmp, args.repeat)
+            if result.returncode != 0:
+                raise SystemExit(f"mac test failed on {size} alerts:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
             t_naive = ""
             if size in naive_sizes:
                 path = naive_layout(os.path.join(tmp, "build"), tmp)

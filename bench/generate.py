@@ -60,8 +60,30 @@ def dashboard_module(index: int, panels: int, rng: random.Random) -> str:
     ]) + "\n"
 
 
+def catalog_entries(alerts: int, dashboards: int, panels: int) -> str:
+    """[tool.mac.metrics] for the invented metric names, so lint knows them."""
+    lines = ["[tool.mac.metrics]"]
+    for i in range(alerts):
+        kind = i % len(SHAPES)
+        if kind == 0:
+            lines.append(f'gen_queue_{i} = "gauge"')
+        elif kind == 1:
+            lines += [f'gen_avail_{i}_bytes = "gauge"', f'gen_size_{i}_bytes = "gauge"']
+        elif kind == 2:
+            lines.append(f'gen_requests_{i}_total = "counter"')
+        else:
+            lines.append(f'gen_latency_{i}_seconds_bucket = "counter"')
+    for index in range(dashboards):
+        for p in range(panels):
+            lines.append(f'gen_metric_{index}_{p}_total = "counter"' if p % 2 else f'gen_metric_{index}_{p} = "gauge"')
+    return "\n".join(lines) + "\n"
+
+
 def generate(out: str, alerts: int, dashboards: int = 0, panels: int = 20, seed: int = 42) -> None:
     rng = random.Random(seed)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "pyproject.toml"), "w") as f:
+        f.write(catalog_entries(alerts, dashboards, panels))
     for package in ("alerts", "dashboards"):
         os.makedirs(os.path.join(out, package), exist_ok=True)
     for start in range(0, alerts, 20):
