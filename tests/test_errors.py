@@ -140,3 +140,24 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     assert result.returncode == 2
     assert "refusing to replace it" in result.stderr
     assert (tmp_path / "precious" / "notes.txt").read_text() == "keep me"
+
+
+def test_wrong_type_is_named_where_it_was_put_and_build_is_untouched(tmp_path):
+    before, _ = _compiled_once(tmp_path, {"alerts/good.py": GOOD_ALERT})
+    write_tree(tmp_path, {"dashboards/typed.py": '''
+    from monitoring_as_code import Dashboard, Stat
+
+
+    def legacy_panel():
+        return {"type": "graph", "title": "old"}
+
+
+    d = Dashboard("Typed", "typed", panels=[Stat("Up", queries=['up{job="node"}'], unit="none", description="d"),
+                                            legacy_panel()])
+    '''})
+    result = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "dashboards/typed.py:8: [error] dashboard typed: panels[1] is a dict, not a panel or Row (model/type)")
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(tmp_path / "build") == before
