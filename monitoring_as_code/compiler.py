@@ -6,10 +6,13 @@ from typing import Dict, List
 
 from . import lint
 from .diagnostics import Diagnostic, has_errors
-from .emit import about, grafana, prometheus_rules, promtool_tests
+from .emit import (about, alertmanager, grafana, grafana_provisioning, nginx, prometheus_config, prometheus_rules,
+                   promtool_tests)
 from .load import Definitions, load
 
 EMITTERS = (grafana, prometheus_rules, promtool_tests)
+# Stack emitters also see the files emitted so far (prometheus.yml lists the rule files).
+STACK_EMITTERS = (prometheus_config, alertmanager, grafana_provisioning, nginx)
 
 
 @dataclass
@@ -27,6 +30,8 @@ def emit(defs: Definitions) -> Dict[str, bytes]:
     files = {}
     for emitter in EMITTERS:
         files.update(emitter.emit(defs))
+    for emitter in STACK_EMITTERS:
+        files.update(emitter.emit(defs, files))
     files.update(about.emit(files))
     return dict(sorted(files.items()))
 

@@ -9,13 +9,16 @@ import sys
 import traceback
 import types
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from . import diagnostics as diag
 from .model import AlertRule, Dashboard, RecordingRule, RuleGroup
+from .model.stack import Stack
 from .source import Source, definition_roots, display_path
 
 DEFINITION_PACKAGES = ("alerts", "dashboards")
+STACK_FILE = "stack.py"
+_STACK_MODULE = "mac_stack_definitions"
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Definitions:
     dashboards: Tuple[Dashboard, ...] = ()
     groups: Tuple[RuleGroup, ...] = ()
     tests: Tuple["AlertTest", ...] = ()
+    stack: Optional[Stack] = None
     problems: List[diag.Diagnostic] = field(default_factory=list)
 
     @property
@@ -48,7 +52,7 @@ def _purge_user_modules(src: str) -> None:
     folders = tuple(os.path.join(os.path.abspath(src), p) + os.sep for p in DEFINITION_PACKAGES)
     for name, module in list(sys.modules.items()):
         path = os.path.abspath(getattr(module, "__file__", None) or "")
-        if name.split(".")[0] in DEFINITION_PACKAGES or path.startswith(folders):
+        if name.split(".")[0] in DEFINITION_PACKAGES or name == _STACK_MODULE or path.startswith(folders):
             del sys.modules[name]
 
 
@@ -132,6 +136,28 @@ def _module_values(module):
             yield name, value
 
 
+def _load_stack(src: str, problems: list, debug: bool) -> Optional[Stack]:
+    """stack.py beside alerts/ and dashboards/, when there is one: its one Stack."""
+    path = os.path.join(src, STACK_FILE)
+    if not os.path.exists(path):
+        return None
+    spec = importlib.util.spec_from_file_location(_STACK_MODULE, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_STACK_MODULE] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # reported like any definition module's failure
+        if debug:
+            raise
+        problems.append(_import_problem(exc, path, src))
+        return None
+    stacks = [v for v in vars(module).values() if isinstance(v, Stack)]
+    if len(stacks) > 1:
+        problems.append(diag.error(stacks[1].source, "stack/one", f"{STACK_FILE} defines {len(stacks)} Stack objects",
+                                   "define exactly one Stack"))
+    return stacks[0] if stacks else None
+
+
 def _collect(module, path: str, module_name: str, found: dict, seen: set, problems: list) -> None:
     """Sort what a module defines into found[kind]; each object once, however often imported."""
     from .testing.model import AlertTest
@@ -169,7 +195,8 @@ def load(src: str = ".", debug: bool = False) -> Definitions:
     _purge_user_modules(src)
     sys.path.insert(0, src)
     try:
-        with definition_roots(os.path.join(src, p) for p in DEFINITION_PACKAGES):
+        roots = [os.path.join(src, p) + os.sep for p in DEFINITION_PACKAGES] + [os.path.join(src, STACK_FILE)]
+        with definition_roots(roots):
             _bind_packages(src, defs.problems, debug)
             for path in definition_files(src):
                 module_name = f"{os.path.basename(os.path.dirname(path))}.{os.path.basename(path)[:-3]}"
@@ -181,6 +208,7 @@ def load(src: str = ".", debug: bool = False) -> Definitions:
                     defs.problems.append(_import_problem(exc, path, src))
                     continue
                 _collect(module, path, module_name, found, seen, defs.problems)
+            defs.stack = _load_stack(src, defs.problems, debug)
     finally:
         sys.path.remove(src)
         _purge_user_modules(src)

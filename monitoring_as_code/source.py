@@ -39,7 +39,8 @@ def definition_roots(folders):
     """While the loader imports definition modules from `folders`, objects built by helper
     functions point at the module-level line that called the helper."""
     global _roots
-    previous, _roots = _roots, tuple(os.path.abspath(f) + os.sep for f in folders)
+    # Folders end with os.sep; a single file (stack.py) is matched by its own path.
+    previous, _roots = _roots, tuple(os.path.abspath(f) + (os.sep if f.endswith(os.sep) else "") for f in folders)
     try:
         yield
     finally:

@@ -7,6 +7,7 @@ set -eu
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || missing="$missing $2"; }
 missing=""
 need promtool prometheus
+need amtool prometheus-alertmanager
 need prometheus-node-exporter prometheus-node-exporter
 need prometheus-postgres-exporter prometheus-postgres-exporter
 need prometheus-redis-exporter prometheus-redis-exporter
@@ -27,7 +28,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # The packages start their services; the tests start their own on loopback ports.
-for service in prometheus prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter \
+for service in prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter \
                prometheus-nginx-exporter postgresql redis-server nginx; do
     if command -v systemctl >/dev/null 2>&1; then systemctl stop "$service" >/dev/null 2>&1 || true; fi
 done

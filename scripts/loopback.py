@@ -136,8 +136,12 @@ class Stack:
     def nginx(self, extra_server: str = "") -> int:
         port = free_port()
         conf = os.path.join(self.dir, "nginx.conf")
+        # As root, workers would drop to `nobody` and could not read files in private temporary
+        # folders (a test's htpasswd); this nginx serves loopback only, for a test.
+        user = "user root;" if os.geteuid() == 0 else ""
         with open(conf, "w") as f:
             f.write(f"""
+{user}
 pid {self.dir}/nginx.pid;
 error_log {self.dir}/nginx-error.log;
 daemon off;

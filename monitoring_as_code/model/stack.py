@@ -1,0 +1,108 @@
+"""The rest of the monitoring stack: scrape targets, Alertmanager e-mail, Grafana
+provisioning and Nginx routes, defined once in stack.py. Secrets are never values here:
+only the files (or environment variables) that hold them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence, Tuple
+
+from .base import Located, freeze, set_frozen
+
+
+@dataclass(frozen=True)
+class ScrapeJob(Located):
+    name: str
+    targets: Sequence[str]
+    metrics_path: str = "/metrics"
+    scrape_interval: Optional[str] = None
+    scheme: str = "http"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "targets", freeze(self.targets))
+
+
+@dataclass(frozen=True)
+class Email(Located):
+    """E-mail through an SMTP relay. The password is read by Alertmanager from
+    `password_file` and by Grafana from the same file (`$__file{…}`); it is never in build/."""
+
+    to: str
+    sender: str
+    username: str
+    password_file: str
+    smarthost: str = "smtp-relay.brevo.com:587"
+    require_tls: bool = True
+
+
+@dataclass(frozen=True)
+class Route(Located):
+    """How alerts of one severity are grouped and repeated."""
+
+    severity: str
+    group_wait: str
+    group_interval: str
+    repeat_interval: str
+
+
+DEFAULT_ROUTES = (
+    Route("critical", group_wait="10s", group_interval="1m", repeat_interval="1h"),
+    Route("warning", group_wait="1m", group_interval="5m", repeat_interval="4h"),
+)
+
+
+@dataclass(frozen=True)
+class Alertmanager(Located):
+    targets: Sequence[str] = ("127.0.0.1:9093",)
+    email: Optional[Email] = None
+    routes: Sequence[Route] = DEFAULT_ROUTES
+    group_by: Tuple[str, ...] = ("alertname", "instance")
+    # A critical alert silences warnings for the same instance.
+    inhibit_equal: Tuple[str, ...] = ("instance",)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "targets", freeze(self.targets))
+        set_frozen(self, "routes", freeze(self.routes))
+
+
+@dataclass(frozen=True)
+class Grafana(Located):
+    url: str = "http://127.0.0.1:3000"
+    root_url: str = "%(protocol)s://%(domain)s/grafana/"
+    datasource_name: str = "Prometheus"
+    datasource_uid: str = "prometheus"
+    prometheus_url: str = "http://127.0.0.1:9090/prometheus"
+    dashboards_path: str = "/var/lib/grafana/dashboards/mac"
+    folder: str = "mac"
+
+
+@dataclass(frozen=True)
+class Nginx(Located):
+    grafana_upstream: str = "127.0.0.1:3000"
+    prometheus_upstream: str = "127.0.0.1:9090"
+    metrics_upstream: str = "127.0.0.1:8000"
+    htpasswd_file: str = "/etc/nginx/prometheus.htpasswd"
+    metrics_allow: Sequence[str] = ("127.0.0.1",)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "metrics_allow", freeze(self.metrics_allow))
+
+
+@dataclass(frozen=True)
+class Stack(Located):
+    jobs: Sequence[ScrapeJob] = ()
+    scrape_interval: str = "15s"
+    evaluation_interval: str = "15s"
+    scrape_timeout: str = "10s"
+    alertmanager: Alertmanager = Alertmanager()
+    grafana: Grafana = Grafana()
+    nginx: Nginx = Nginx()
+    # Prometheus is served under /prometheus/ behind Nginx: run it with
+    # --web.external-url=<site>/prometheus/ (build/README.md repeats this).
+    prometheus_external_path: str = "/prometheus/"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "jobs", freeze(self.jobs))
