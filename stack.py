@@ -1,7 +1,7 @@
 """The monitoring stack: what Prometheus scrapes, how alerts reach people, how Grafana and
 Prometheus are published. Compiled into build/prometheus/prometheus.yml,
 build/alertmanager/, build/grafana/provisioning/ and build/nginx/monitoring.conf."""
-from monitoring_as_code.stack import Alertmanager, Email, Grafana, Nginx, ScrapeJob, Stack
+from monitoring_as_code.stack import Alertmanager, Email, Grafana, Nginx, ScrapeJob, Sentry, Stack
 
 stack = Stack(
     scrape_interval="15s",
@@ -32,4 +32,6 @@ stack = Stack(
         # Who may scrape the API's /metrics through Nginx: this host and the private network.
         metrics_allow=["127.0.0.1", "10.0.0.0/8"],
     ),
+    # Backend and iOS app: DSN from $SENTRY_DSN / the Info.plist key SentryDSN, 10% of transactions traced.
+    sentry=Sentry(dsn_env="SENTRY_DSN", environment="production", traces_sample_rate=0.1, send_default_pii=False),
 )

@@ -7,12 +7,12 @@ from typing import Dict, List
 from . import lint
 from .diagnostics import Diagnostic, has_errors
 from .emit import (about, alertmanager, grafana, grafana_provisioning, nginx, prometheus_config, prometheus_rules,
-                   promtool_tests)
+                   promtool_tests, sentry)
 from .load import Definitions, load
 
 EMITTERS = (grafana, prometheus_rules, promtool_tests)
 # Stack emitters also see the files emitted so far (prometheus.yml lists the rule files).
-STACK_EMITTERS = (prometheus_config, alertmanager, grafana_provisioning, nginx)
+STACK_EMITTERS = (prometheus_config, alertmanager, grafana_provisioning, nginx, sentry)
 
 
 @dataclass

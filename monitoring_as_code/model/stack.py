@@ -102,7 +102,24 @@ class Stack(Located):
     # Prometheus is served under /prometheus/ behind Nginx: run it with
     # --web.external-url=<site>/prometheus/ (build/README.md repeats this).
     prometheus_external_path: str = "/prometheus/"
+    sentry: Optional["Sentry"] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         set_frozen(self, "jobs", freeze(self.jobs))
+
+
+@dataclass(frozen=True)
+class Sentry(Located):
+    """Error tracking for the backend and the iOS app, from one definition. The DSN is never a
+    value: the backend reads it from the environment variable `dsn_env`, the app from the
+    Info.plist key `ios_dsn_plist_key` (set per build configuration)."""
+
+    dsn_env: str = "SENTRY_DSN"
+    environment: str = "production"
+    release: str = ""  # empty: the backend reads SENTRY_RELEASE; iOS uses bundle id@version+build
+    traces_sample_rate: float = 0.1
+    send_default_pii: bool = False
+    breadcrumb_level: str = "INFO"  # log records at this level and above become breadcrumbs
+    event_level: str = "ERROR"  # and these are sent as events
+    ios_dsn_plist_key: str = "SentryDSN"
