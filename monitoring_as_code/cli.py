@@ -98,6 +98,64 @@ def lint_cmd(src: str, fmt: str, fail_on: str, debug: bool) -> None:
         sys.exit(1)
 
 
+@main.command("diff")
+@click.option("--base", default=None, help="Revision to compare with (default: the merge-base with main).")
+@click.option("--head", default=None, help="Revision to compare (default: the working tree).")
+@click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder holding dashboards/ and alerts/, inside a git repository.")
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "markdown", "json"]),
+              help="text for terminals, markdown for a pull-request comment, json for tools.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when something changed.")
+def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
+    """Say what changed in dashboards, alerts and the stack between two revisions.
+
+    Both revisions are compiled and their objects compared (not their text): alerts added,
+    removed or renamed; thresholds, comparisons, `for`, severity, labels and annotations;
+    panels added, removed, moved, or with other queries, units or thresholds; variables;
+    scrape targets and routes. Risky changes are flagged."""
+    import os
+    import shutil
+
+    from .catalog import catalog
+    from .diff.compare import compare
+    from .diff.render import RENDERERS
+    from .diff.revisions import GitError, checkout, default_base, git
+    from .diff.snapshot import snapshot
+
+    src = os.path.abspath(src)
+    try:
+        top = git(src, "rev-parse", "--show-toplevel")
+        subdir = os.path.relpath(src, top)
+        subdir = "" if subdir == "." else subdir
+        base = base or default_base(top)
+    except GitError as exc:
+        click.echo(f"mac: {exc}", err=True)
+        sys.exit(2)
+    folders, snapshots = [], []
+    try:
+        for ref in (base, head):
+            folder = src if ref is None else checkout(top, ref, subdir)
+            if ref is not None:
+                folders.append(folder)
+            result = compile_tree(folder)
+            if not result.ok:
+                _report(result.problems, "text")
+                click.echo(f"mac: {ref or 'the working tree'} does not compile", err=True)
+                sys.exit(1)
+            snapshots.append((snapshot(result.definitions), result.definitions))
+    except GitError as exc:
+        click.echo(f"mac: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder if not subdir else folder[: -len(subdir) - 1], ignore_errors=True)
+    (before, _), (after, head_defs) = snapshots
+    changes = compare(before, after, catalog(head_defs))
+    click.echo(RENDERERS[fmt](changes).rstrip("\n"))
+    if exit_code and changes:
+        sys.exit(1)
+
+
 @main.command("test")
 @click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
               help="Folder holding dashboards/ and alerts/.")

@@ -1,0 +1,80 @@
+"""Changes as a reviewer reads them: text for terminals, Markdown for a pull request, JSON for tools."""
+from __future__ import annotations
+
+import json
+from typing import List
+
+from .compare import Change
+
+LONG = 80
+
+
+def _value(v) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    if v is None:
+        return "—"
+    return str(v)
+
+
+def line(c: Change) -> str:
+    if c.action in ("added", "removed") and not c.field:
+        text = f"{c.kind.replace('_', ' ')} {c.subject}: {c.action}"
+        if c.details:
+            text += f" ({'; '.join(c.details)})"
+    elif c.action == "renamed":
+        text = f"alert {c.before} renamed to {c.after}"
+    elif c.field == "threshold":
+        text = f"{c.subject}: threshold {c.details[0]}"
+    elif c.action == "moved":
+        (x0, y0, w0, h0), (x1, y1, w1, h1) = c.before, c.after
+        text = f"{c.subject}: moved from x={x0} y={y0} ({w0}×{h0}) to x={x1} y={y1} ({w1}×{h1})"
+    else:
+        text = f"{c.subject}: {c.field} {_value(c.before)} → {_value(c.after)}"
+        if c.action in ("added", "removed"):
+            text = f"{c.subject}: {c.field} {c.action}" + (f" ({_value(c.after)})" if c.after else "")
+    if c.risk:
+        text += f"  [{c.risk}]"
+    extra = c.details[1:] if c.field == "threshold" else (c.details if c.field else [])
+    return "\n".join([text] + [f"    {d}" for d in extra])
+
+
+def text(changes: List[Change]) -> str:
+    if not changes:
+        return "No changes."
+    return "\n".join(line(c) for c in changes)
+
+
+def markdown(changes: List[Change]) -> str:
+    if not changes:
+        return "### mac diff\n\nNo change to dashboards, alerts or the stack.\n"
+    kinds = {}
+    for c in changes:
+        kinds.setdefault(c.kind, []).append(c)
+    out = ["### mac diff", "", "| what | changes |", "|---|---|"]
+    out += [f"| {kind.replace('_', ' ')}s | {len(items)} |" for kind, items in kinds.items()]
+    risks = [c for c in changes if c.risk]
+    if risks:
+        out += ["", "**Needs a second look**", ""]
+        out += [f"- ⚠️ `{c.subject}`: {c.risk}" for c in risks]
+    for kind, items in kinds.items():
+        out += ["", f"#### {kind.replace('_', ' ').capitalize()}s", ""]
+        for c in items:
+            long = [v for v in (c.before, c.after) if isinstance(v, str) and (len(v) > LONG or "\n" in v)]
+            if long and c.field in ("expression", "queries"):
+                out.append(f"- `{c.subject}`: {c.field} changed" + (f" — ⚠️ {c.risk}" if c.risk else ""))
+                out += ["  <details><summary>before / after</summary>", "",
+                        "  ```promql", *["  " + l for l in _value(c.before).splitlines()], "  ```",
+                        "  ```promql", *["  " + l for l in _value(c.after).splitlines()], "  ```", "  </details>"]
+            else:
+                out.append("- " + line(c).replace("\n    ", "\n  - "))
+    return "\n".join(out) + "\n"
+
+
+def as_json(changes: List[Change]) -> str:
+    return json.dumps([c.to_json() for c in changes], indent=2, sort_keys=True, default=str)
+
+
+RENDERERS = {"text": text, "markdown": markdown, "json": as_json}

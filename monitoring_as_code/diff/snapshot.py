@@ -1,0 +1,87 @@
+"""Definitions in a neutral form keyed by identity (alert name, record, dashboard uid, panel
+title), so reordering definitions changes nothing and a change shows up at its own key."""
+from __future__ import annotations
+
+from typing import Dict
+
+from .. import promql
+from ..emit.grafana import dashboard_data
+from ..emit.prometheus_rules import expression_text
+
+
+def _expr(text: str) -> str:
+    """Formatting does not count as a change: compare the parsed form."""
+    try:
+        return str(promql.parse(text))
+    except ValueError:
+        return " ".join(text.split())
+
+
+def alert_snapshot(rule, group: str) -> dict:
+    found = promql.comparison(rule.expr)
+    return {
+        "group": group, "expr": _expr(rule.expr), "expr_text": expression_text(rule.expr),
+        "compared": _expr(found.lhs) if found else None, "op": found.op if found else None,
+        "threshold": found.value if found else None,
+        "for": rule.for_ or "0s", "keep_firing_for": rule.keep_firing_for or "0s",
+        "severity": rule.severity, "labels": dict(rule.labels), "annotations": rule.all_annotations(),
+        "source": str(rule.source),
+    }
+
+
+def _panels(dashboard) -> Dict[str, dict]:
+    data = dashboard_data(dashboard)
+    links = {p.title: p.thresholds_from.alert.name for p in dashboard.all_panels() if p.thresholds_from is not None}
+    flat = []
+    for panel in data["panels"]:
+        flat.append(panel)
+        flat.extend(panel.get("panels", []))
+    out: Dict[str, dict] = {}
+    for panel in flat:
+        key = panel.get("title", "")
+        if key in out or any(p is not panel and p.get("title") == key for p in flat):
+            key = f"{key} ({panel['type']})"  # two panels share a title: tell them apart by type
+        n = 2
+        while key in out:
+            key, n = f"{panel.get('title', '')} ({panel['type']}) #{n}", n + 1
+        defaults = panel.get("fieldConfig", {}).get("defaults", {})
+        out[key] = {
+            "type": panel["type"],
+            "queries": [_expr(t["expr"]) if "$" not in t["expr"] else t["expr"] for t in panel.get("targets", [])],
+            "legends": [t.get("legendFormat", "") for t in panel.get("targets", [])],
+            "unit": defaults.get("unit", ""),
+            "thresholds": [(s["color"], s["value"]) for s in defaults.get("thresholds", {}).get("steps", [])][1:],
+            "position": (panel["gridPos"]["x"], panel["gridPos"]["y"], panel["gridPos"]["w"], panel["gridPos"]["h"]),
+            "description": panel.get("description", ""),
+            "thresholds_from": links.get(panel.get("title", "")),
+        }
+    return out
+
+
+def snapshot(defs) -> dict:
+    alerts, records = {}, {}
+    for group in defs.groups:
+        for rule in group.rules:
+            if hasattr(rule, "record"):
+                records[rule.record] = {"group": group.name, "expr": _expr(rule.expr), "labels": dict(rule.labels)}
+            else:
+                alerts[rule.name] = alert_snapshot(rule, group.name)
+    dashboards = {}
+    for d in defs.dashboards:
+        dashboards[d.uid] = {
+            "title": d.title, "tags": list(d.tags), "refresh": d.refresh,
+            "variables": {v.name: getattr(v, "query", getattr(v, "plugin", "")) for v in d.variables},
+            "panels": _panels(d), "source": str(d.source),
+        }
+    stack = {}
+    if defs.stack is not None:
+        s = defs.stack
+        stack = {
+            "scrape": {j.name: {"targets": list(j.targets), "metrics_path": j.metrics_path,
+                                "interval": j.scrape_interval or s.scrape_interval} for j in s.jobs},
+            "routes": {r.severity: {"group_wait": r.group_wait, "group_interval": r.group_interval,
+                                    "repeat_interval": r.repeat_interval} for r in s.alertmanager.routes},
+            "email_to": s.alertmanager.email.to if s.alertmanager.email else "",
+            "metrics_allow": list(s.nginx.metrics_allow),
+        }
+    return {"alerts": alerts, "recording_rules": records, "dashboards": dashboards, "stack": stack}
