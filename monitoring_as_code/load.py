@@ -28,6 +28,8 @@ class Definitions:
     tests: Tuple["AlertTest", ...] = ()
     stack: Optional[Stack] = None
     problems: List[diag.Diagnostic] = field(default_factory=list)
+    # Work shared by stages (a dashboard's JSON is built once for lint and emit).
+    cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def alerts(self) -> Tuple[AlertRule, ...]:

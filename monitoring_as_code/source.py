@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -24,8 +25,13 @@ UNKNOWN = Source("<unknown>", 0)
 def display_path(path: str) -> str:
     """Relative to the working directory when below it, so messages and output never carry
     an absolute path that differs between machines."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:  # every object of a file asks again: remember
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, cwd)
     except ValueError:
         return path
     return path if rel.startswith("..") else rel

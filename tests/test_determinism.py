@@ -57,3 +57,34 @@ def test_yaml_is_the_same_with_or_without_libyaml(monkeypatch):
     monkeypatch.setattr(yamlout, "DUMPER", yamlout.PythonDumper)
     slow = compile_tree(str(ROOT)).files
     assert [k for k in fast if k.endswith(".yml")] and fast == slow
+
+
+def test_dashboard_json_is_the_same_with_or_without_orjson():
+    import json as stdlib_json
+
+    from conftest import ROOT
+    from monitoring_as_code.compiler import compile_tree
+    from monitoring_as_code.emit import grafana
+
+    assert grafana.orjson is not None  # installed with mac: the fast path is the one used
+    files = compile_tree(str(ROOT)).files
+    for rel, data in files.items():
+        if rel.endswith(".json") and rel.startswith("grafana/"):
+            assert grafana.render_stdlib(stdlib_json.loads(data)) == data, rel
+
+
+def test_schema_check_does_not_change_what_it_checks():
+    """fastjsonschema fills in schema defaults unless told not to; the output must not move."""
+    import copy
+
+    from conftest import ROOT
+    from monitoring_as_code.compiler import compile_tree
+    from monitoring_as_code.emit.grafana import dashboard_data
+    from monitoring_as_code.lint.dashboard_schema import fast_validator, is_valid
+
+    assert fast_validator() is not None
+    for dashboard in compile_tree(str(ROOT)).definitions.dashboards:
+        data = dashboard_data(dashboard)
+        before = copy.deepcopy(data)
+        assert is_valid(data)
+        assert data == before

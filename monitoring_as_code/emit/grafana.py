@@ -195,9 +195,31 @@ def dashboard_data(dashboard: Dashboard) -> dict:
     return out
 
 
+try:
+    import orjson
+except ImportError:  # the same bytes, several times slower
+    orjson = None
+
+
 def render(data: dict) -> bytes:
+    """Sorted keys, two-space indent, UTF-8, newline at the end. orjson writes exactly what
+    json.dumps does for this data (a test holds them to it), about 30× faster."""
+    if orjson is not None:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+    return render_stdlib(data)
+
+
+def render_stdlib(data: dict) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def cached_data(defs, dashboard) -> dict:
+    """dashboard_data, built once per compile (lint reads it before emit writes it)."""
+    cache = defs.cache.setdefault("grafana", {})
+    if id(dashboard) not in cache:
+        cache[id(dashboard)] = dashboard_data(dashboard)
+    return cache[id(dashboard)]
+
+
 def emit(defs) -> Dict[str, bytes]:
-    return {f"grafana/dashboards/{d.uid}.json": render(dashboard_data(d)) for d in defs.dashboards}
+    return {f"grafana/dashboards/{d.uid}.json": render(cached_data(defs, d)) for d in defs.dashboards}

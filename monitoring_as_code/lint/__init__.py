@@ -6,7 +6,7 @@ pyproject.toml, or for one object with `ignore=("rule/id",)` on it (a dashboard'
 group's ignore covers what is inside)."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import List, Optional
 
 from ..catalog import catalog
 from ..model import AlertRule, Panel, Query, RecordingRule, Row
@@ -50,7 +50,6 @@ class Context:
         self.rule = ""
         self.severity = Severity.ERROR
         self._expressions: Optional[List[Expression]] = None
-        self._json: Dict[int, dict] = {}
 
     def report(self, where, message: str, help: str = "", owners=()) -> None:
         """A problem at `where` (a model object or a Source), unless an owner ignores the rule."""
@@ -98,14 +97,12 @@ class Context:
     def dashboard_json(self, dashboard) -> Optional[dict]:
         """The compiled JSON, or None when the model cannot be emitted yet (another rule,
         such as panel/thresholds-from or model/type, says why)."""
-        from ..emit.grafana import dashboard_data
+        from ..emit.grafana import cached_data
 
-        if id(dashboard) not in self._json:
-            try:
-                self._json[id(dashboard)] = dashboard_data(dashboard)
-            except (ValueError, TypeError, AttributeError):
-                self._json[id(dashboard)] = None
-        return self._json[id(dashboard)]
+        try:
+            return cached_data(self.defs, dashboard)
+        except (ValueError, TypeError, AttributeError):
+            return None
 
 
 def run(defs, config: Optional[Config] = None, rules=ALL) -> List[Diagnostic]:

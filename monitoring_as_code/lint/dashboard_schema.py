@@ -14,9 +14,39 @@ SCHEMA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schemas", "gr
 
 
 @lru_cache(maxsize=1)
-def validator():
+def _schema():
     with open(SCHEMA, encoding="utf-8") as f:
-        return jsonschema.Draft7Validator(json.load(f))
+        return json.load(f)
+
+
+@lru_cache(maxsize=1)
+def validator():
+    return jsonschema.Draft7Validator(_schema())
+
+
+@lru_cache(maxsize=1)
+def fast_validator():
+    """fastjsonschema compiles the schema to Python: ~25× faster on valid dashboards, which are
+    nearly all of them. jsonschema then explains the rare invalid one precisely."""
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    # use_default=False: by default fastjsonschema writes schema defaults into the data it checks.
+    return fastjsonschema.compile(_schema(), use_default=False)
+
+
+def is_valid(data) -> bool:
+    fast = fast_validator()
+    if fast is None:
+        return validator().is_valid(data)
+    import fastjsonschema
+
+    try:
+        fast(data)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        return False
 
 
 def _culprit(dashboard, data, path):
@@ -36,7 +66,7 @@ def _culprit(dashboard, data, path):
 def check(ctx):
     for dashboard in ctx.dashboards():
         data = ctx.dashboard_json(dashboard)
-        if data is None:
+        if data is None or is_valid(data):
             continue
         for error in sorted(validator().iter_errors(data), key=lambda e: [str(p) for p in e.path]):
             # A panel matches one of several schemas (panel or row): name the deepest miss.

@@ -128,6 +128,19 @@ class _Simulation:
                 raise CannotDrive("the expression returns nothing for the generated series")
             return value - target
 
+        tolerance = 1e-9 * max(1.0, abs(target))
+        # Most compared values are affine in their input (ratios, sums, rates): two
+        # evaluations give the line, a third checks it. Bisection is the fallback.
+        try:
+            f0, f1 = f(0.0), f(1.0)
+            if f1 != f0 and math.isfinite(f0) and math.isfinite(f1):
+                k = -f0 / (f1 - f0)
+                for candidate in (target, float(f"{k:.12g}"), k):
+                    if (kind != "counter" or candidate >= 0) and abs(f(candidate)) <= tolerance:
+                        return candidate
+        except (CannotDrive, ZeroDivisionError):
+            pass
+
         # Inputs are searched on the positive side first; gauges may also go negative.
         lo, f_lo, hi = self._bracket(f, 1.0)
         if lo is None and kind != "counter":
@@ -145,7 +158,6 @@ class _Simulation:
             if hi - lo <= 1e-12 * max(1.0, abs(hi)):
                 break
         k = (lo + hi) / 2
-        tolerance = 1e-9 * max(1.0, abs(target))
         # Prefer the plainest input that lands on target: the target itself (a gauge compared
         # as is), then k rounded to fewer decimals or significant digits.
         candidates = [target] + [round(k, d) for d in range(10)] + [float(f"{k:.{d}g}") for d in range(1, 16)]
