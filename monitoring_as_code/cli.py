@@ -6,9 +6,19 @@ import sys
 import click
 
 from . import __version__
-from .compiler import compile_tree
-from .diagnostics import render
-from .write import NotOurs, differences, write_tree
+
+
+def compile_tree(src, debug=False):
+    # Imported on use: `mac compile` with nothing changed must not pay for the compiler.
+    from .compiler import compile_tree as compile_
+
+    return compile_(src, debug=debug)
+
+
+def render(problems, fmt):
+    from .diagnostics import render as render_
+
+    return render_(problems, fmt)
 
 FORMATS = click.Choice(["text", "json", "github"])
 
@@ -38,11 +48,20 @@ def main() -> None:
 @click.option("--format", "fmt", default="text", show_default=True, type=FORMATS,
               help="How problems are printed.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks from definition files.")
-def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Compile even when nothing changed since the last compile.")
+def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache: bool) -> None:
     """Compile the definitions in SRC into OUT.
 
     Every problem is reported with the file and line where it was written; if any is an
-    error, nothing is written and OUT is left exactly as it was."""
+    error, nothing is written and OUT is left exactly as it was. When neither the sources
+    (and mac itself) nor OUT changed since the last compile, nothing is done."""
+    from . import cache
+    from .write import NotOurs, differences, write_tree
+
+    digest = cache.input_digest(src)
+    if not no_cache and cache.is_fresh(src, out, digest):
+        click.echo(f"mac: {out} is up to date (nothing changed since the last compile)")
+        return
     result = compile_tree(src, debug=debug)
     _report(result.problems, fmt)
     if not result.ok:
@@ -56,6 +75,7 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool) -> None:
             click.echo(f"mac: {out} is out of date; run `make build` (or `mac compile --out {out}`) "
                        "and commit the result", err=True)
             sys.exit(1)
+        cache.record(src, out, digest)
         click.echo(f"mac: {out} is up to date ({len(result.files)} files)")
         return
     try:
@@ -63,6 +83,7 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool) -> None:
     except NotOurs as exc:
         click.echo(f"mac: {exc}", err=True)
         sys.exit(2)
+    cache.record(src, out, digest)
     defs = result.definitions
     click.echo(f"mac: wrote {len(result.files)} files to {out} "
                f"({len(defs.dashboards)} dashboards, {len(defs.alerts)} alerts)")

@@ -7,6 +7,7 @@ that (it only compares), so this evaluates the subset of PromQL alert expression
 Prometheus 2.x semantics: 5m lookback, inclusive range windows, extrapolated rate()."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from typing import Dict, List, Tuple
@@ -43,30 +44,40 @@ def matches(matcher, value: str) -> bool:
 class Engine:
     def __init__(self, series: Dict[Labels, List[Tuple[float, float]]]):
         self.series = series  # labels (with __name__) → [(t seconds, value)], sorted by t
+        self._times = {labels: [ts for ts, _ in samples] for labels, samples in series.items()}
+        self._selected: Dict[str, list] = {}
 
     # -- selectors -----------------------------------------------------------
     def _select(self, vs):
-        if vs.offset is not None or vs.at is not None:
-            raise Unsupported("offset and @ modifiers")
-        for labels, samples in self.series.items():
-            d = dict(labels)
-            if vs.name and d.get("__name__") != vs.name:
-                continue
-            if all(matches(m, d.get(m.name, "")) for m in vs.matchers.matchers):
-                yield labels, samples
+        """Series matching a selector; the same at every evaluation time, so found once."""
+        key = str(vs)
+        if key not in self._selected:
+            if vs.offset is not None or vs.at is not None:
+                raise Unsupported("offset and @ modifiers")
+            found = []
+            for labels, samples in self.series.items():
+                d = dict(labels)
+                if vs.name and d.get("__name__") != vs.name:
+                    continue
+                if all(matches(m, d.get(m.name, "")) for m in vs.matchers.matchers):
+                    found.append((labels, samples))
+            self._selected[key] = found
+        return self._selected[key]
 
     def _instant(self, vs, t) -> Vector:
         out = {}
         for labels, samples in self._select(vs):
-            last = [v for ts, v in samples if t - LOOKBACK < ts <= t]
-            if last and not math.isnan(last[-1]):
-                out[labels] = last[-1]
+            i = bisect.bisect_right(self._times[labels], t) - 1
+            if i >= 0 and samples[i][0] > t - LOOKBACK and not math.isnan(samples[i][1]):
+                out[labels] = samples[i][1]
         return out
 
     def _range(self, ms, t):
         width = ms.range.total_seconds()
         for labels, samples in self._select(ms.vector_selector):
-            window = [(ts, v) for ts, v in samples if t - width <= ts <= t and not math.isnan(v)]
+            times = self._times[labels]
+            lo, hi = bisect.bisect_left(times, t - width), bisect.bisect_right(times, t)
+            window = [(ts, v) for ts, v in samples[lo:hi] if not math.isnan(v)]
             yield labels, window, width
 
     # -- evaluation ----------------------------------------------------------
