@@ -40,16 +40,26 @@ def alert_module(start: int, count: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dashboard_module(index: int, panels: int, rng: random.Random) -> str:
-    kinds = ("TimeSeries", "Stat", "Gauge", "BarGauge", "TimeSeries")
-    body = []
+KINDS = ("TimeSeries", "Stat", "Gauge", "BarGauge", "TimeSeries")
+UNITS = ("short", "percent", "s", "bytes")
+
+
+def dashboard_spec(index: int, panels: int, seed: int = 42) -> list:
+    """The panels of one generated dashboard, as neutral data every generator builds from."""
+    rng = random.Random(seed * 1_000_003 + index)
+    spec = []
     for p in range(panels):
-        kind = kinds[p % len(kinds)]
         metric = f"gen_metric_{index}_{p}"
         expr = (f'sum by (instance) (rate({metric}_total{{job="gen", instance=~"$instance"}}[$__rate_interval]))'
                 if p % 2 else f'avg by (instance) ({metric}{{job="gen", instance=~"$instance"}})')
-        body.append(f'        {kind}("Panel {p}", queries=[Query(\'{expr}\', legend="{{{{instance}}}}")], '
-                    f'unit="{rng.choice(("short", "percent", "s", "bytes"))}", description="generated panel {p}"),')
+        spec.append({"kind": KINDS[p % len(KINDS)], "title": f"Panel {p}", "expr": expr,
+                     "legend": "{{instance}}", "unit": rng.choice(UNITS), "description": f"generated panel {p}"})
+    return spec
+
+
+def dashboard_module(index: int, panels: int, seed: int = 42) -> str:
+    body = [f'        {p["kind"]}("{p["title"]}", queries=[Query(\'{p["expr"]}\', legend="{p["legend"]}")], '
+            f'unit="{p["unit"]}", description="{p["description"]}"),' for p in dashboard_spec(index, panels, seed)]
     return "\n".join([
         "from monitoring_as_code import BarGauge, Dashboard, Gauge, InstanceVariable, Query, Stat, TimeSeries",
         "",
@@ -91,7 +101,7 @@ def generate(out: str, alerts: int, dashboards: int = 0, panels: int = 20, seed:
             f.write(alert_module(start, min(20, alerts - start), rng))
     for index in range(dashboards):
         with open(os.path.join(out, "dashboards", f"gen_{index:05d}.py"), "w") as f:
-            f.write(dashboard_module(index, panels, rng))
+            f.write(dashboard_module(index, panels, seed))
 
 
 if __name__ == "__main__":

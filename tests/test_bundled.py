@@ -92,8 +92,8 @@ def test_datasources_use_the_variable(out):
             if panel["type"] == "row":
                 continue
             assert panel["datasource"] == {"type": "prometheus", "uid": "${datasource}"}
-            for target in panel["targets"]:
-                assert target["datasource"] == {"type": "prometheus", "uid": "${datasource}"}
+            for target in panel["targets"]:  # targets inherit the panel's
+                assert target.get("datasource", panel["datasource"]) == {"type": "prometheus", "uid": "${datasource}"}
 
 
 def test_ids_and_refids_are_stable_and_unique(out):

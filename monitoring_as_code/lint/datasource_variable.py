@@ -19,7 +19,7 @@ def check(ctx):
         panels = [p for p in data["panels"] if p["type"] != "row"]
         panels += [c for p in data["panels"] if p["type"] == "row" for c in p.get("panels", [])]
         for panel in panels:
-            refs = [panel.get("datasource", {})] + [t.get("datasource", {}) for t in panel.get("targets", [])]
+            refs = [panel.get("datasource", {})] + [t["datasource"] for t in panel.get("targets", []) if "datasource" in t]
             bad = sorted({r.get("uid", "") for r in refs if r.get("uid", "")[2:-1] not in names
                           or not r.get("uid", "").startswith("${")})
             if bad:
