@@ -58,6 +58,20 @@ def _purge_user_modules(src: str) -> None:
             del sys.modules[name]
 
 
+def _execute(spec, name: str, path: str, src: str, problems: list, debug: bool):
+    """Run a module from its spec, registered as `name`; a failure is a problem at its line."""
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # anything the user's module raises is a problem to report
+        if debug:
+            raise
+        problems.append(_import_problem(exc, path, src))
+        return None
+    return module
+
+
 def _bind_packages(src: str, problems: list, debug: bool) -> None:
     """Make `alerts` and `dashboards` name the folders in src, whatever else is on sys.path: a
     regular package elsewhere would otherwise win over a folder without __init__.py."""
@@ -67,14 +81,7 @@ def _bind_packages(src: str, problems: list, debug: bool) -> None:
         init = os.path.join(folder, "__init__.py")
         if os.path.exists(init):
             spec = importlib.util.spec_from_file_location(package, init, submodule_search_locations=[folder])
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[package] = module
-            try:
-                spec.loader.exec_module(module)
-            except Exception as exc:  # reported like any definition module's failure
-                if debug:
-                    raise
-                problems.append(_import_problem(exc, init, src))
+            _execute(spec, package, init, src, problems, debug)
         else:
             module = types.ModuleType(package)
             module.__path__ = [folder]
@@ -143,15 +150,9 @@ def _load_stack(src: str, problems: list, debug: bool) -> Optional[Stack]:
     path = os.path.join(src, STACK_FILE)
     if not os.path.exists(path):
         return None
-    spec = importlib.util.spec_from_file_location(_STACK_MODULE, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_STACK_MODULE] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # reported like any definition module's failure
-        if debug:
-            raise
-        problems.append(_import_problem(exc, path, src))
+    module = _execute(importlib.util.spec_from_file_location(_STACK_MODULE, path), _STACK_MODULE, path, src,
+                      problems, debug)
+    if module is None:
         return None
     stacks = [v for v in vars(module).values() if isinstance(v, Stack)]
     if len(stacks) > 1:

@@ -161,15 +161,7 @@ class Engine:
             vector, scalar_left = (rhs, True) if isinstance(lhs, float) else (lhs, False)
             for labels, v in vector.items():
                 a, b = (lhs, v) if scalar_left else (v, rhs)
-                result = _apply(op, a, b)
-                key = labels if comparison and not return_bool else _drop_name(labels)
-                if comparison:
-                    if return_bool:
-                        out[key] = float(bool(result))
-                    elif result:
-                        out[key] = v
-                else:
-                    out[key] = result
+                _put(out, labels, op, a, b, v, comparison, return_bool)
             return out
         index = {}
         for labels, v in rhs.items():
@@ -181,16 +173,21 @@ class Engine:
                 continue
             if len(partners) > 1:
                 raise Unsupported("many-to-many matching")
-            result = _apply(op, v, partners[0])
-            key = labels if comparison and not return_bool else _drop_name(labels)
-            if comparison:
-                if return_bool:
-                    out[key] = float(bool(result))
-                elif result:
-                    out[key] = v
-            else:
-                out[key] = result
+            _put(out, labels, op, v, partners[0], v, comparison, return_bool)
         return out
+
+
+def _put(out: Vector, labels: Labels, op: str, a: float, b: float, kept: float, comparison: bool,
+         return_bool: bool) -> None:
+    """One element of a binary operation: arithmetic drops the metric name; a filtering
+    comparison keeps the element (and its name) when it holds; `bool` gives 0 or 1."""
+    result = _apply(op, a, b)
+    if not comparison:
+        out[_drop_name(labels)] = result
+    elif return_bool:
+        out[_drop_name(labels)] = float(bool(result))
+    elif result:
+        out[labels] = kept
 
 
 def _match_key(labels: Labels, modifier) -> Labels:
