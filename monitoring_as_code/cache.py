@@ -42,13 +42,19 @@ def input_digest(src: str) -> str:
 
 
 def output_fingerprint(out: str) -> Dict[str, list]:
+    """{relative path: [size, mtime_ns]} for every file under out (scandir: a stat each,
+    no path arithmetic, since large trees hold tens of thousands of files)."""
     found = {}
-    for folder, dirs, names in os.walk(out):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            st = os.stat(path)
-            found[os.path.relpath(path, out)] = [st.st_size, st.st_mtime_ns]
+    stack = [("", out)]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + entry.name + "/", entry.path))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = [st.st_size, st.st_mtime_ns]
     return found
 
 

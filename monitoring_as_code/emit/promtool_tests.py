@@ -4,20 +4,18 @@ from __future__ import annotations
 from typing import Dict
 
 from ..model.durations import format_seconds, seconds
-from ..testing.layout import EVALUATE_UNTIL, checks_of, dependencies, file_name, tests_by_alert
+from ..testing.layout import EVALUATE_UNTIL, checks_of, dependencies, file_name, recording_index, tests_by_alert
 from .prometheus_rules import rule_data
 from .yamlout import dump
 
 
-def _group_of(alert, defs):
-    return next(g for g in defs.groups if any(r is alert for r in g.rules))
-
-
 def emit(defs) -> Dict[str, bytes]:
     files = {}
+    group_of = {id(r): g for g in defs.groups for r in g.rules}
+    recorded = recording_index(defs.groups)
     for name, (alert, tests) in sorted(tests_by_alert(defs).items()):
-        group = _group_of(alert, defs)
-        rules = [rule_data(r) for r in dependencies(alert, defs.groups)] + [rule_data(alert)]
+        group = group_of[id(alert)]
+        rules = [rule_data(r) for r in dependencies(alert, defs.groups, recorded)] + [rule_data(alert)]
         files[f"prometheus/tests/rules/{file_name(alert)}"] = dump(
             {"groups": [{"name": group.name, "rules": rules}]}, "alerts/*.py (only the rules these tests need)")
         checks = checks_of(alert, tests)

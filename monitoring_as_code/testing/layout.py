@@ -51,9 +51,15 @@ def checks_of(alert: AlertRule, tests: List[AlertTest]) -> List[Check]:
     return out
 
 
-def dependencies(alert: AlertRule, groups) -> List[RecordingRule]:
+def recording_index(groups) -> Dict[str, RecordingRule]:
+    return {r.record: r for g in groups for r in g.rules if isinstance(r, RecordingRule)}
+
+
+def dependencies(alert: AlertRule, groups, by_name: Dict[str, RecordingRule] = None) -> List[RecordingRule]:
     """Recording rules the alert reads, directly or through other recording rules."""
-    by_name = {r.record: r for g in groups for r in g.rules if isinstance(r, RecordingRule)}
+    by_name = recording_index(groups) if by_name is None else by_name
+    if not by_name:
+        return []
     needed, queue = [], list(promql.metric_names(alert.expr))
     while queue:
         name = queue.pop()
