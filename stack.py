@@ -23,7 +23,7 @@ stack = Stack(
             password_file="/etc/alertmanager/smtp_password",
         ),
     ),
-    grafana=Grafana(url="http://127.0.0.1:3000", prometheus_url="http://127.0.0.1:9090/prometheus"),
+    grafana=Grafana(prometheus_url="http://127.0.0.1:9090/prometheus"),
     nginx=Nginx(
         grafana_upstream="127.0.0.1:3000",
         prometheus_upstream="127.0.0.1:9090",

@@ -14,10 +14,8 @@ Prints a Markdown table; asserts nothing."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys

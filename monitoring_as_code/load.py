@@ -9,12 +9,15 @@ import sys
 import traceback
 import types
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from . import diagnostics as diag
 from .model import AlertRule, Dashboard, RecordingRule, RuleGroup
 from .model.stack import Stack
 from .source import Source, definition_roots, display_path
+
+if TYPE_CHECKING:
+    from .testing.model import AlertTest
 
 DEFINITION_PACKAGES = ("alerts", "dashboards")
 STACK_FILE = "stack.py"

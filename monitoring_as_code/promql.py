@@ -25,12 +25,6 @@ class Comparison:
     op: str
     value: float
 
-    def fires(self, x: float) -> bool:
-        return {
-            "<": x < self.value, "<=": x <= self.value, ">": x > self.value,
-            ">=": x >= self.value, "==": x == self.value, "!=": x != self.value,
-        }[self.op]
-
 
 def _op(node) -> str:
     return str(node.op).strip()

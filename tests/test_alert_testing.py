@@ -1,7 +1,6 @@
 """The alert-test machinery: value notation, the evaluator against promtool, generated
 boundary tests, and how promtool's output maps back to tests."""
 import subprocess
-import textwrap
 
 import pytest
 import yaml

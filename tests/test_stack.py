@@ -4,14 +4,10 @@ import base64
 import http.client
 import http.server
 import json
-import re
 import shutil
 import subprocess
 import sys
 import threading
-import time
-import urllib.parse
-import urllib.request
 
 import pytest
 import yaml
@@ -19,7 +15,7 @@ import yaml
 from conftest import ROOT, run_mac, tree_bytes, write_tree
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from loopback import HOST, Stack, free_port, wait_http  # noqa: E402
+from loopback import HOST, Stack, free_port  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass
 from typing import List, Optional
 
 from ..model.durations import is_duration, seconds
-from .snapshot import _expr
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
@@ -202,4 +201,4 @@ def _unknown_metrics(base: dict, head: dict, catalog: dict) -> List[Change]:
             for m, where in sorted(after.items()) if m not in catalog and m not in before]
 
 
-__all__ = ["Change", "compare", "_expr"]
+__all__ = ["Change", "compare"]

@@ -25,6 +25,9 @@ ALL = (model_types, promql_syntax, promql_rate_counter, promql_rate_window, prom
        panel_layout, dashboard_schema)
 
 
+__all__ = ["ALL", "Config", "Context", "Expression", "load_config", "run"]
+
+
 class Expression:
     """A PromQL expression as the user wrote it, parsed once for every rule that reads it."""
 

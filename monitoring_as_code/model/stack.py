@@ -68,7 +68,6 @@ class Alertmanager(Located):
 
 @dataclass(frozen=True)
 class Grafana(Located):
-    url: str = "http://127.0.0.1:3000"
     root_url: str = "%(protocol)s://%(domain)s/grafana/"
     datasource_name: str = "Prometheus"
     datasource_uid: str = "prometheus"
@@ -100,7 +99,7 @@ class Stack(Located):
     grafana: Grafana = Grafana()
     nginx: Nginx = Nginx()
     # Prometheus is served under /prometheus/ behind Nginx: run it with
-    # --web.external-url=<site>/prometheus/ (build/README.md repeats this).
+    # --web.external-url=<site>/prometheus/ (README: "Deploying").
     prometheus_external_path: str = "/prometheus/"
     sentry: Optional["Sentry"] = None
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Tuple
 
 from ..model.base import Located, freeze, set_frozen
-from ..model.durations import format_seconds, seconds
 from ..model.rules import AlertRule
 
 
@@ -76,7 +75,3 @@ class AlertTest(Located):
         super().__post_init__()
         set_frozen(self, "series", freeze(self.series))
         set_frozen(self, "expect", freeze(self.expect))
-
-    @property
-    def end(self) -> str:
-        return format_seconds(max((seconds(e.at) for e in self.expect), default=0))
