@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -33,10 +34,18 @@ class Definitions:
     problems: List[diag.Diagnostic] = field(default_factory=list)
     # Work shared by stages (a dashboard's JSON is built once for lint and emit).
     cache: dict = field(default_factory=dict, repr=False)
+    # Rule groups compiled alongside but checked elsewhere: a shard of dashboards sees them
+    # (recording rules for the metric catalog, alerts for thresholds_from) without linting
+    # them again (parallel.py).
+    groups_elsewhere: Tuple[RuleGroup, ...] = ()
 
     @property
     def alerts(self) -> Tuple[AlertRule, ...]:
         return tuple(r for g in self.groups for r in g.alerts)
+
+    @property
+    def all_groups(self) -> Tuple[RuleGroup, ...]:
+        return self.groups + self.groups_elsewhere
 
 
 def definition_files(src: str) -> List[str]:
@@ -130,11 +139,10 @@ def _assignment_lines(path: str) -> dict:
 
 
 def _grafanalib_dashboard_type():
-    try:
-        from grafanalib.core import Dashboard as GrafanalibDashboard
-    except ImportError:  # grafanalib is optional at run time
-        return None
-    return GrafanalibDashboard
+    """grafanalib's Dashboard class when a definition module has imported grafanalib (no value
+    can be one otherwise, and importing grafanalib costs a quarter of a second)."""
+    core = sys.modules.get("grafanalib.core")
+    return getattr(core, "Dashboard", None)
 
 
 def _module_values(module):
@@ -193,37 +201,64 @@ def _collect(module, path: str, module_name: str, found: dict, seen: set, proble
         seen.add(id(value))
 
 
-def load(src: str = ".", debug: bool = False) -> Definitions:
+class Loader:
+    """Imports definition modules one by one into the same namespace; finish() sorts what
+    they defined into Definitions. Used inside loading(), which sets the namespace up."""
+
+    def __init__(self, src: str, debug: bool) -> None:
+        self.src, self.debug = src, debug
+        self.problems: List[diag.Diagnostic] = []
+        self.found = {"dashboards": [], "groups": [], "loose_rules": [], "tests": []}
+        self.seen: set = set()
+        self.stack: Optional[Stack] = None
+
+    def add(self, path: str) -> None:
+        module_name = f"{os.path.basename(os.path.dirname(path))}.{os.path.basename(path)[:-3]}"
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:  # anything the user's module raises is a problem to report
+            if self.debug:
+                raise
+            self.problems.append(_import_problem(exc, path, self.src))
+            return
+        _collect(module, path, module_name, self.found, self.seen, self.problems)
+
+    def add_stack(self) -> None:
+        self.stack = _load_stack(self.src, self.problems, self.debug)
+
+    def finish(self) -> Definitions:
+        found = self.found
+        defs = Definitions(problems=self.problems, stack=self.stack)
+        defs.dashboards = tuple(found["dashboards"])
+        defs.groups = tuple(found["groups"] + _group_loose_rules(found["loose_rules"], found["groups"]))
+        defs.tests = tuple(found["tests"])
+        return defs
+
+
+@contextlib.contextmanager
+def loading(src: str, debug: bool = False):
+    """A Loader for the tree at src: `alerts` and `dashboards` name its folders, objects record
+    their lines, and every definition module is forgotten again on the way out."""
     src = os.path.abspath(src)
-    defs = Definitions()
-    found = {"dashboards": [], "groups": [], "loose_rules": [], "tests": []}
-    seen: set = set()
     _purge_user_modules(src)
     sys.path.insert(0, src)
+    loader = Loader(src, debug)
     try:
         roots = [os.path.join(src, p) + os.sep for p in DEFINITION_PACKAGES] + [os.path.join(src, STACK_FILE)]
         with definition_roots(roots):
-            _bind_packages(src, defs.problems, debug)
-            for path in definition_files(src):
-                module_name = f"{os.path.basename(os.path.dirname(path))}.{os.path.basename(path)[:-3]}"
-                try:
-                    module = importlib.import_module(module_name)
-                except Exception as exc:  # anything the user's module raises is a problem to report
-                    if debug:
-                        raise
-                    defs.problems.append(_import_problem(exc, path, src))
-                    continue
-                _collect(module, path, module_name, found, seen, defs.problems)
-            defs.stack = _load_stack(src, defs.problems, debug)
+            _bind_packages(src, loader.problems, debug)
+            yield loader
     finally:
         sys.path.remove(src)
         _purge_user_modules(src)
 
-    groups = found["groups"] + _group_loose_rules(found["loose_rules"], found["groups"])
-    defs.dashboards = tuple(found["dashboards"])
-    defs.groups = tuple(groups)
-    defs.tests = tuple(found["tests"])
-    return defs
+
+def load(src: str = ".", debug: bool = False) -> Definitions:
+    with loading(src, debug) as loader:
+        for path in definition_files(src):
+            loader.add(path)
+        loader.add_stack()
+    return loader.finish()
 
 
 def _group_loose_rules(loose_rules, groups) -> List[RuleGroup]:

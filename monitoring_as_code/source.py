@@ -38,19 +38,42 @@ def _display_path(path: str, cwd: str) -> str:  # every object of a file asks ag
 
 
 _roots: tuple = ()
+_roots_cwd = ""
+# filename → (display path, is it inside a definition root?); reset when the roots or the
+# working directory change. caller() runs for every model object: 20,000 panels in a large
+# repository, so it must not call getcwd/abspath each time.
+_files: dict = {}
+_files_key: tuple = ()
 
 
 @contextlib.contextmanager
 def definition_roots(folders):
     """While the loader imports definition modules from `folders`, objects built by helper
     functions point at the module-level line that called the helper."""
-    global _roots
+    global _roots, _roots_cwd
     # Folders end with os.sep; a single file (stack.py) is matched by its own path.
-    previous, _roots = _roots, tuple(os.path.abspath(f) + (os.sep if f.endswith(os.sep) else "") for f in folders)
+    previous = _roots, _roots_cwd
+    _roots = tuple(os.path.abspath(f) + (os.sep if f.endswith(os.sep) else "") for f in folders)
+    _roots_cwd = os.getcwd()  # nothing changes directory while definitions load
     try:
         yield
     finally:
-        _roots = previous
+        _roots, _roots_cwd = previous
+
+
+def _classify(filename: str):
+    global _files, _files_key
+    key = (_roots, _roots_cwd or os.getcwd())
+    if key != _files_key:
+        _files, _files_key = {}, key
+    found = _files.get(filename)
+    if found is None:
+        if filename.startswith(_PACKAGE_DIR) or filename.startswith("<"):
+            found = (None, False)
+        else:
+            found = (display_path(filename), bool(_roots) and os.path.abspath(filename).startswith(_roots))
+        _files[filename] = found
+    return found
 
 
 def caller() -> Source:
@@ -62,13 +85,19 @@ def caller() -> Source:
     for every frame, which costs milliseconds per object on large repositories."""
     frame = sys._getframe(1)
     first = None
+    key = (_roots, _roots_cwd or os.getcwd())
+    files = _files if key == _files_key else None
     while frame is not None:
         code = frame.f_code
-        filename = code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<"):
-            if _roots and code.co_name == "<module>" and os.path.abspath(filename).startswith(_roots):
-                return Source(display_path(filename), frame.f_lineno)
-            first = first or Source(display_path(filename), frame.f_lineno)
+        found = files.get(code.co_filename) if files is not None else None
+        if found is None:
+            found = _classify(code.co_filename)
+            files = _files
+        shown, in_roots = found
+        if shown is not None:
+            if in_roots and code.co_name == "<module>":
+                return Source(shown, frame.f_lineno)
+            first = first or Source(shown, frame.f_lineno)
             if not _roots:
                 return first
         frame = frame.f_back

@@ -88,3 +88,40 @@ def test_schema_check_does_not_change_what_it_checks():
         before = copy.deepcopy(data)
         assert is_valid(data)
         assert data == before
+
+
+def test_schema_check_by_panel_shape_agrees_with_jsonschema():
+    """is_valid checks each distinct panel shape once (title, description and targets are
+    free in the schema). Its verdict must be jsonschema's on the whole dashboard, including
+    when two panels differ only in a constrained field."""
+    import copy
+
+    from conftest import ROOT
+    from monitoring_as_code.compiler import compile_tree
+    from monitoring_as_code.emit.grafana import dashboard_data
+    from monitoring_as_code.lint.dashboard_schema import _panel_validator, is_valid, validator
+
+    assert _panel_validator() is not None  # the schema is shaped as the shortcut assumes
+    dashboards = compile_tree(str(ROOT)).definitions.dashboards
+    base = dashboard_data(dashboards[0])
+    panel = next(p for p in base["panels"] if p["type"] != "row" and p.get("targets"))
+    mutations = {
+        "title renamed": lambda p: p.update(title="Another title"),
+        "targets rewritten": lambda p: p.update(targets=[{"expr": "up", "refId": "Z", "anything": [1]}]),
+        "title not a string": lambda p: p.update(title=7),
+        "a target not an object": lambda p: p.update(targets=["up"]),
+        "gridPos width a string": lambda p: p["gridPos"].update(w="12"),
+        "unknown panel key": lambda p: p.update(colour="red"),
+        "threshold mode misspelt": lambda p: p["fieldConfig"]["defaults"].update(
+            thresholds={"mode": "absolut", "steps": []}),
+        "id a float": lambda p: p.update(id=1.5),
+    }
+    for name, mutate in mutations.items():
+        data = copy.deepcopy(base)
+        # The untouched panel comes first, so its shape is checked (and remembered) first.
+        twin = copy.deepcopy(panel)
+        mutate(twin)
+        data["panels"] = [copy.deepcopy(panel), twin]
+        assert is_valid(data) == validator().is_valid(data), name
+    assert not is_valid(dict(base, panels=[panel, dict(panel, id=1.5)]))
+    assert is_valid(dict(base, panels=[panel, dict(panel, title="x", description="y")]))

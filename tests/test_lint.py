@@ -186,3 +186,27 @@ def test_catalog_script_reads_the_real_exporters(tmp_path):
             "node_filesystem_readonly", "node_memory_MemAvailable_bytes"}
     assert used <= set(fresh) and used <= set(shipped)
     assert {n: fresh[n]["type"] for n in used} == {n: shipped[n]["type"] for n in used}
+
+
+def test_grafana_variables_become_parseable_placeholders():
+    from monitoring_as_code.promql import facts, parse, substitute_grafana_variables
+
+    expr = 'sum(rate(http_requests_total{instance=~"$instance", job!~"${job}", route=~"api$route", status=~"5.."}[$__rate_interval]))'
+    assert substitute_grafana_variables(expr) == (
+        'sum(rate(http_requests_total{instance="mac_var", job!="mac_var", route=~"apimac_var", status=~"5.."}'
+        '[4h44m44s]))')
+    found = facts(parse(substitute_grafana_variables(expr)))
+    assert found.metric_names == ("http_requests_total",)
+    assert found.range_calls == (("rate", 17084.0),)
+    assert found.raw_selectors == ()
+    # A regex the user wrote is still parsed as one: a broken one is a syntax error.
+    with pytest.raises(ValueError):
+        parse(substitute_grafana_variables('up{status=~"5(("}'))
+
+
+def test_facts_tell_raw_counters_from_counted_ones():
+    from monitoring_as_code.promql import facts, parse
+
+    found = facts(parse('a_total / count(b_total) + rate(c_total[5m]) + topk(3, d_total) + absent(e_total)'))
+    assert found.metric_names == ("a_total", "b_total", "c_total", "d_total", "e_total")
+    assert found.raw_selectors == ("a_total", "d_total")

@@ -42,6 +42,7 @@ def catalog(defs=None, extra: Dict[str, str] = None) -> Dict[str, str]:
     out = dict(exporter_metrics())
     out.update(contract_metrics())
     if defs is not None:
-        out.update({r.record: "gauge" for g in defs.groups for r in g.rules if hasattr(r, "record")})
+        groups = getattr(defs, "all_groups", defs.groups)
+        out.update({r.record: "gauge" for g in groups for r in g.rules if hasattr(r, "record")})
     out.update(extra or {})
     return out

@@ -4,6 +4,7 @@ Written straight from the model to plain data: no nulls, no legacy keys, only wh
 v11.6 schema defines; Grafana fills its own defaults for the rest when it loads."""
 from __future__ import annotations
 
+import functools
 import json
 import string
 from typing import Dict
@@ -28,6 +29,7 @@ BUILTIN_ANNOTATIONS = {
 }
 
 
+@functools.lru_cache(maxsize=None)
 def ref_id(index: int) -> str:
     """A, B, …, Z, AA, AB, …: Grafana's own sequence."""
     letters = string.ascii_uppercase

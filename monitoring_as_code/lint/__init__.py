@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+
 from ..catalog import catalog
 from ..model import AlertRule, Panel, Query, RecordingRule, Row
 from ..diagnostics import Diagnostic, Severity
-from ..promql import parse, substitute_grafana_variables
+from ..promql import facts, parse, substitute_grafana_variables
 from ..source import Source
 from . import (alert_annotations, alert_comparison, alert_for, alert_name, alert_severity, dashboard_schema,
                datasource_variable, durations, group_names, model_types, panel_has_queries, panel_layout,
@@ -38,10 +39,10 @@ class Expression:
         self.where = where  # "alert X", "panel 'Y' of dashboard z"
         self.in_dashboard = in_dashboard
         try:
-            self.node = parse(substitute_grafana_variables(text) if in_dashboard else text)
+            self.facts = facts(parse(substitute_grafana_variables(text) if in_dashboard else text))
             self.error = None
         except ValueError as exc:
-            self.node, self.error = None, str(exc)
+            self.facts, self.error = None, str(exc)
 
 
 class Context:

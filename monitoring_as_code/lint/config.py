@@ -5,10 +5,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet
 
-try:
-    import tomllib
-except ImportError:  # Python 3.10
+try:  # the compiled tomli wheel is several times faster than the stdlib's tomllib
     import tomli as tomllib
+except ImportError:
+    import tomllib
 
 from ..model.durations import seconds
 

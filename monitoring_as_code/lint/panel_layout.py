@@ -8,6 +8,10 @@ SEVERITY = Severity.ERROR
 
 def check(ctx):
     for dashboard in ctx.dashboards():
+        if not any(p.grid_pos is not None for p in dashboard.all_panels()):
+            # The automatic flow keeps every panel within the grid and starts each line below
+            # the last: only an explicit grid_pos can overflow or overlap.
+            continue
         placed = []
         for item, pos, children in layout(dashboard.panels):
             placed.append((item, pos))

@@ -1,7 +1,5 @@
 """rate() windows hold enough samples: at least 4× the scrape interval in rules; in dashboards,
 Grafana's $__rate_interval, which adapts to the zoom and the scrape interval."""
-import promql_parser as pp
-
 from ..diagnostics import Severity
 from ..model.durations import format_seconds
 from ..promql import RATE_INTERVAL_SECONDS
@@ -11,26 +9,14 @@ SEVERITY = Severity.WARNING
 RATE_FUNCTIONS = {"rate", "irate", "increase", "deriv", "delta", "idelta"}
 
 
-def windows(node):
-    found = []
-
-    def visit(n):
-        if isinstance(n, pp.Call) and n.func.name in RATE_FUNCTIONS:
-            for arg in n.args:
-                if isinstance(arg, pp.MatrixSelector):
-                    found.append((n.func.name, arg.range.total_seconds()))
-        return True
-
-    pp.walk(node, visit)
-    return found
-
-
 def check(ctx):
     minimum = 4 * ctx.config.scrape_interval
     for e in ctx.expressions():
-        if e.node is None:
+        if e.facts is None:
             continue
-        for func, width in windows(e.node):
+        for func, width in e.facts.range_calls:
+            if func not in RATE_FUNCTIONS:
+                continue
             if e.in_dashboard:
                 if width != RATE_INTERVAL_SECONDS:
                     ctx.report(e.source, f"{e.where}: {func}() over a fixed [{format_seconds(width)}] window",

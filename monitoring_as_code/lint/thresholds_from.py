@@ -7,7 +7,7 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx):
-    compiled = {id(a) for a in ctx.defs.alerts}
+    compiled = {id(a) for g in ctx.defs.all_groups for a in g.alerts}
     for dashboard, panel in ctx.panels():
         link = panel.thresholds_from
         if link is None:

@@ -1,0 +1,144 @@
+"""The compile of a large tree, on every core: dashboards are split into shards, each loaded,
+linted and emitted by a forked worker, while this process does the rules and the stack.
+
+Same problems and byte-identical files as compiler.compile_tree's one-process pipeline (a
+test holds them to it). Only what needs every dashboard at once (unique uids) is checked
+here, from the small summaries the workers send back."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import traceback
+from dataclasses import dataclass, field
+from typing import List, Tuple
+
+from . import lint
+from .diagnostics import Diagnostic
+from .emit import grafana
+from .lint import unique_uid
+from .load import DEFINITION_PACKAGES, Definitions, definition_files, loading
+from .source import Source, display_path
+
+# Below this many dashboard modules a fork costs more than it saves.
+PARALLEL_FROM = 100
+# Rules that compare dashboards with each other: run here, over every shard's summaries.
+TREE_RULES = (unique_uid,)
+SHARD_RULES = tuple(r for r in lint.ALL if r not in TREE_RULES)
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    """What TREE_RULES read of a dashboard compiled in a worker."""
+
+    uid: str
+    title: str
+    source: Source
+    ignore: Tuple[str, ...]
+
+
+@dataclass
+class ShardResult:
+    problems: List[Diagnostic] = field(default_factory=list)
+    files: dict = field(default_factory=dict)
+    summaries: List[Tuple[int, int, DashboardSummary]] = field(default_factory=list)
+
+
+def worthwhile(src: str) -> bool:
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    return len(_dashboard_files(src)) >= PARALLEL_FROM
+
+
+def _dashboard_files(src: str) -> List[str]:
+    folder = os.path.join(os.path.abspath(src), "dashboards") + os.sep
+    return [p for p in definition_files(src) if os.path.abspath(p).startswith(folder)]
+
+
+def _shard(loader, mine: List[str], order: dict, config, groups) -> ShardResult:
+    """In a worker: import this shard's dashboard modules, lint and emit their dashboards."""
+    before = len(loader.problems)
+    known = len(loader.found["dashboards"])
+    for path in mine:
+        loader.add(path)
+    # A dashboard belongs to the file whose module-level line built it: a module that imports
+    # another module's dashboard (from another shard) does not compile it a second time.
+    own = {display_path(p) for p in mine}
+    dashboards = tuple(d for d in loader.found["dashboards"][known:]
+                       if getattr(d.source, "file", None) in own)
+    defs = Definitions(dashboards=dashboards, problems=loader.problems[before:], groups_elsewhere=groups)
+    result = ShardResult(problems=lint.run(defs, config, rules=SHARD_RULES))
+    if not any(p.severity.value == "error" for p in result.problems):
+        result.files = grafana.emit(defs)
+    result.summaries = [(order.get(d.source.file, -1), i, DashboardSummary(d.uid, d.title, d.source, d.ignore))
+                        for i, d in enumerate(dashboards)]
+    return result
+
+
+def _fork(work) -> Tuple[int, int]:
+    """Run work() in a child; (pid, fd to read its pickled ShardResult or traceback from)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's stack (nor pytest's)
+        os.close(read)
+        code = 0
+        try:
+            try:
+                payload = pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                payload, code = pickle.dumps(("error", traceback.format_exc())), 1
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _collect_child(pid: int, fd: int) -> ShardResult:
+    with os.fdopen(fd, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError(f"mac: a compile worker (pid {pid}) died without a result")
+    status, value = pickle.loads(data)
+    if status != "ok":
+        raise RuntimeError(f"mac: a compile worker failed:\n{value}")
+    return value
+
+
+def compile_tree(src: str):
+    """compiler.compile_tree for large trees (see the module's docstring)."""
+    from .compiler import Result, emit
+    from .testing.collect import collect
+
+    config = lint.load_config(src)
+    dashboard_files = _dashboard_files(src)
+    order = {display_path(p): i for i, p in enumerate(dashboard_files)}
+    shards = min(os.cpu_count() or 1, 8)
+    with loading(src) as loader:
+        sharded = set(dashboard_files)
+        for path in definition_files(src):
+            if path not in sharded:
+                loader.add(path)
+        loader.add_stack()
+        rest = loader.finish()
+        # Forked with the rule modules loaded, so a dashboard that imports an alert gets the
+        # very object the rule group holds. No threads run here, so fork is safe.
+        children = [_fork(lambda k=k: _shard(loader, dashboard_files[k::shards], order, config, rest.groups))
+                    for k in range(shards)]
+        try:
+            # Meanwhile, here: the rules, their tests and the stack.
+            rest.tests, test_problems = collect(rest)
+            rest.problems.extend(test_problems)
+            problems = lint.run(rest, config, rules=SHARD_RULES)
+        finally:
+            results = [_collect_child(pid, fd) for pid, fd in children]
+    summaries = [DashboardSummary(d.uid, d.title, d.source, d.ignore) for d in rest.dashboards]
+    summaries += [s for _, _, s in sorted((r for res in results for r in res.summaries), key=lambda r: r[:2])]
+    problems += lint.run(Definitions(dashboards=tuple(summaries)), config, rules=TREE_RULES)
+    problems += [p for r in results for p in r.problems]
+    result = Result(rest, sorted(problems, key=Diagnostic.sort_key), dashboard_count=len(summaries))
+    if result.ok:
+        result.files = emit(rest, {k: v for r in results for k, v in r.files.items()})
+    return result

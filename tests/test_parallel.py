@@ -1,0 +1,97 @@
+"""Dashboards compiled in forked workers (parallel.py) give exactly what one process gives:
+the same files, byte for byte, and the same problems at the same lines."""
+import pytest
+
+from conftest import ROOT, write_tree
+from monitoring_as_code import parallel
+from monitoring_as_code.compiler import compile_tree
+from monitoring_as_code.diagnostics import render
+
+
+@pytest.fixture
+def always_parallel(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+
+
+def both(src):
+    one = compile_tree(str(src))
+    many = compile_tree(str(src), parallel=True)
+    assert many.dashboard_count is not None, "the parallel path did not run"
+    assert one.dashboard_count is None
+    return one, many
+
+
+def test_bundled_spec_compiles_to_the_same_bytes(always_parallel):
+    one, many = both(ROOT)
+    assert one.ok and many.ok
+    assert many.files == one.files
+    assert many.dashboards == len(one.definitions.dashboards) == 5
+    assert many.definitions.dashboards == ()  # they stayed in the workers
+
+
+def test_lint_fixture_gives_the_same_problems(always_parallel):
+    one, many = both(ROOT / "tests" / "fixtures" / "lint_mistakes")
+    assert render(many.problems, "text") == render(one.problems, "text")
+    assert any(p.rule.startswith("dashboard/") or p.rule.startswith("panel/") for p in many.problems)
+
+
+SHARED = {
+    "alerts/disk.py": """
+        from monitoring_as_code import AlertRule
+
+        disk = AlertRule(name="DiskFull", expr='node_filesystem_avail_bytes / node_filesystem_size_bytes * 100 < 15',
+                         for_="5m", severity="critical", summary="disk", description="{{ $value }}",
+                         runbook_url="https://example.org/disk")
+        """,
+    "dashboards/a.py": """
+        from monitoring_as_code import Dashboard, Stat
+
+        from alerts.disk import disk
+
+        dashboard = Dashboard(title="A", uid="same", panels=[
+            Stat("Disk free", 'node_filesystem_avail_bytes / node_filesystem_size_bytes * 100', unit="percent",
+                 thresholds_from=disk, description="free space"),
+        ])
+        """,
+    "dashboards/b.py": """
+        from monitoring_as_code import Dashboard, Stat
+
+        from dashboards.a import dashboard as a_dashboard  # imported, not defined here
+
+        dashboard = Dashboard(title="B", uid="same", panels=[
+            Stat("Load", 'node_load1', unit="short", description="load"),
+        ])
+        """,
+    "dashboards/c.py": """
+        raise RuntimeError("broken on purpose")
+        """,
+}
+
+
+def test_cross_shard_checks_and_imports(always_parallel, tmp_path, monkeypatch):
+    write_tree(tmp_path, SHARED)
+    monkeypatch.chdir(tmp_path)
+    one, many = both(".")
+    text = render(many.problems, "text")
+    assert text == render(one.problems, "text")
+    # b.py sits in the other shard from a.py: the duplicate uid is still found, once, and the
+    # dashboard b.py imports from a.py is neither compiled twice nor reported twice.
+    assert text.count("(dashboard/unique-uid)") == 1
+    assert "dashboards/b.py:5: [error] dashboard uid 'same' is already used at dashboards/a.py:5" in text
+    assert "dashboards/c.py:1: [error] RuntimeError while importing dashboards/c.py: broken on purpose" in text
+    assert "thresholds-from" not in text  # the alert a.py imports is the compiled one
+    assert many.dashboards == 2
+
+
+def test_a_failing_worker_is_an_error_not_a_silent_gap(always_parallel, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in mac")
+
+    monkeypatch.setattr(parallel, "_shard", broken)
+    with pytest.raises(RuntimeError, match="KeyError: 'a bug in mac'"):
+        compile_tree(str(ROOT), parallel=True)
+
+
+def test_small_trees_stay_in_one_process():
+    assert not parallel.worthwhile(str(ROOT))  # 5 dashboards: a fork would cost more
