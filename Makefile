@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# An editable install is not byte-compiled (a regular one is): do it, or every run of
+	@# mac compiles its own modules first.
+	$(BIN)/python scripts/generate_validator.py
+	$(BIN)/python -m compileall -q monitoring_as_code
 	@touch $@
 
 build: $(STAMP)

@@ -8,11 +8,11 @@ import click
 from . import __version__
 
 
-def compile_tree(src, debug=False, parallel=False):
+def compile_tree(src, debug=False, parallel=False, staging=None):
     # Imported on use: `mac compile` with nothing changed must not pay for the compiler.
     from .compiler import compile_tree as compile_
 
-    return compile_(src, debug=debug, parallel=parallel)
+    return compile_(src, debug=debug, parallel=parallel, staging=staging)
 
 
 def render(problems, fmt):
@@ -62,36 +62,42 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
     Every problem is reported with the file and line where it was written; if any is an
     error, nothing is written and OUT is left exactly as it was. When neither the sources
     (and mac itself) nor OUT changed since the last compile, nothing is done."""
+    import contextlib
+
     from . import cache
-    from .write import NotOurs, differences, write_tree
+    from .write import NotOurs, Staging, differences
 
     digest = cache.input_digest(src)
     if not no_cache and cache.is_fresh(src, out, digest):
         click.echo(f"mac: {out} is up to date (nothing changed since the last compile)")
         return
-    result = compile_tree(src, debug=debug, parallel=True)
-    _report(result.problems, fmt)
-    if not result.ok:
-        click.echo(f"mac: {sum(p.severity.value == 'error' for p in result.problems)} error(s); "
-                   f"{out} left unchanged", err=True)
-        sys.exit(1)
-    if check:
-        diff = differences(result.files, out)
-        if diff:
-            click.echo("\n".join(diff))
-            click.echo(f"mac: {out} is out of date; run `make build` (or `mac compile --out {out}`) "
-                       "and commit the result", err=True)
+    # The staging folder exists before compiling so parallel workers can write into it; it is
+    # removed on any failure, leaving OUT exactly as it was.
+    with (contextlib.nullcontext() if check else Staging(out)) as staging:
+        result = compile_tree(src, debug=debug, parallel=True, staging=staging)
+        _report(result.problems, fmt)
+        if not result.ok:
+            click.echo(f"mac: {sum(p.severity.value == 'error' for p in result.problems)} error(s); "
+                       f"{out} left unchanged", err=True)
             sys.exit(1)
-        cache.record(src, out, digest)
-        click.echo(f"mac: {out} is up to date ({len(result.files)} files)")
-        return
-    try:
-        write_tree(result.files, out)
-    except NotOurs as exc:
-        click.echo(f"mac: {exc}", err=True)
-        sys.exit(2)
+        if check:
+            diff = differences(result.files, out)
+            if diff:
+                click.echo("\n".join(diff))
+                click.echo(f"mac: {out} is out of date; run `make build` (or `mac compile --out {out}`) "
+                           "and commit the result", err=True)
+                sys.exit(1)
+            cache.record(src, out, digest)
+            click.echo(f"mac: {out} is up to date ({len(result.files)} files)")
+            return
+        try:
+            staging.write(result.files)
+            staging.commit()
+        except NotOurs as exc:
+            click.echo(f"mac: {exc}", err=True)
+            sys.exit(2)
     cache.record(src, out, digest)
-    click.echo(f"mac: wrote {len(result.files)} files to {out} "
+    click.echo(f"mac: wrote {len(result.files) + len(result.staged)} files to {out} "
                f"({result.dashboards} dashboards, {len(result.definitions.alerts)} alerts)")
 
 

@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import lint
 from .diagnostics import Diagnostic, has_errors
-from .emit import (about, alertmanager, grafana, grafana_provisioning, nginx, prometheus_config, prometheus_rules,
-                   promtool_tests, sentry)
 from .load import Definitions, load
 
-EMITTERS = (grafana, prometheus_rules, promtool_tests)
-# Stack emitters also see the files emitted so far (prometheus.yml lists the rule files).
-STACK_EMITTERS = (prometheus_config, alertmanager, grafana_provisioning, nginx, sentry)
+
+def emitters():
+    """(emitters, stack emitters); stack emitters also see the files emitted so far
+    (prometheus.yml lists the rule files). Imported on use: parallel.py forks its workers
+    before this process needs YAML and the stack."""
+    from .emit import (alertmanager, grafana, grafana_provisioning, nginx, prometheus_config, prometheus_rules,
+                       promtool_tests, sentry)
+
+    return (grafana, prometheus_rules, promtool_tests), (prometheus_config, alertmanager, grafana_provisioning,
+                                                         nginx, sentry)
 
 
 @dataclass
@@ -22,6 +27,8 @@ class Result:
     files: Dict[str, bytes] = field(default_factory=dict)
     # Set when dashboards were compiled in worker processes (definitions then hold none).
     dashboard_count: Optional[int] = None
+    # Files the workers already wrote into the staging folder (not in `files`).
+    staged: Tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -32,26 +39,31 @@ class Result:
         return len(self.definitions.dashboards) if self.dashboard_count is None else self.dashboard_count
 
 
-def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None) -> Dict[str, bytes]:
+def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None, staged: Iterable[str] = ()) -> Dict[str, bytes]:
     """Every output file. emitted_elsewhere: files already made for part of the tree (by
-    parallel.py's shards), listed in the build's README like the rest."""
+    parallel.py's shards); staged: names of files already written; both are listed in the
+    build's README like the rest."""
+    from .emit import about
+
     files = dict(emitted_elsewhere or {})
-    for emitter in EMITTERS:
+    per_definition, stack = emitters()
+    for emitter in per_definition:
         files.update(emitter.emit(defs))
-    for emitter in STACK_EMITTERS:
+    for emitter in stack:
         files.update(emitter.emit(defs, files))
-    files.update(about.emit(files))
+    files.update(about.emit([*files, *staged]))
     return dict(sorted(files.items()))
 
 
-def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False) -> Result:
+def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, staging=None) -> Result:
     """parallel: on a large tree, compile dashboards on every core (parallel.py); the result
-    then holds no Dashboard objects, only their files, problems and count."""
+    then holds no Dashboard objects, only their files, problems and count. staging (a
+    write.Staging): where those workers may write their files at once (listed in `staged`)."""
     from . import parallel as parallel_
     from .testing.collect import collect
 
     if parallel and not debug and parallel_.worthwhile(src):
-        return parallel_.compile_tree(src)
+        return parallel_.compile_tree(src, staging)
 
     defs = load(src, debug=debug)
     defs.tests, test_problems = collect(defs)

@@ -41,11 +41,16 @@ class DashboardSummary:
 class ShardResult:
     problems: List[Diagnostic] = field(default_factory=list)
     files: dict = field(default_factory=dict)
+    staged: List[str] = field(default_factory=list)  # written straight into the staging folder
     summaries: List[Tuple[int, int, DashboardSummary]] = field(default_factory=list)
 
 
+def workers() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
 def worthwhile(src: str) -> bool:
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
     return len(_dashboard_files(src)) >= PARALLEL_FROM
 
@@ -55,24 +60,58 @@ def _dashboard_files(src: str) -> List[str]:
     return [p for p in definition_files(src) if os.path.abspath(p).startswith(folder)]
 
 
-def _shard(loader, mine: List[str], order: dict, config, groups) -> ShardResult:
-    """In a worker: import this shard's dashboard modules, lint and emit their dashboards."""
-    before = len(loader.problems)
-    known = len(loader.found["dashboards"])
-    for path in mine:
-        loader.add(path)
-    # A dashboard belongs to the file whose module-level line built it: a module that imports
-    # another module's dashboard (from another shard) does not compile it a second time.
-    own = {display_path(p) for p in mine}
-    dashboards = tuple(d for d in loader.found["dashboards"][known:]
-                       if getattr(d.source, "file", None) in own)
-    defs = Definitions(dashboards=dashboards, problems=loader.problems[before:], groups_elsewhere=groups)
-    result = ShardResult(problems=lint.run(defs, config, rules=SHARD_RULES))
-    if not any(p.severity.value == "error" for p in result.problems):
-        result.files = grafana.emit(defs)
-    result.summaries = [(order.get(d.source.file, -1), i, DashboardSummary(d.uid, d.title, d.source, d.ignore))
-                        for i, d in enumerate(dashboards)]
-    return result
+def _shard(loader, files: List[str], claim, order: dict, config, groups, staging=None) -> ShardResult:
+    """In a worker: claim chunks of dashboard modules until none are left; import, lint and
+    emit each chunk. Chunks are claimed, not dealt out, so a worker that drew quick modules
+    takes more and both finish together."""
+    result = ShardResult()
+    known_metrics = None
+    while True:
+        start, stop = claim()
+        if start >= len(files):
+            return result
+        chunk = files[start:stop]
+        before, found = len(loader.problems), len(loader.found["dashboards"])
+        for path in chunk:
+            loader.add(path)
+        # A dashboard belongs to the file whose module-level line built it: a module that
+        # imports another module's dashboard does not compile it a second time; the owner does.
+        own = {display_path(p) for p in chunk}
+        dashboards = []
+        for d in loader.found["dashboards"][found:]:
+            if getattr(d.source, "file", None) in own:
+                dashboards.append(d)
+            else:
+                loader.seen.discard(id(d))  # so the chunk holding its file still collects it
+        del loader.found["dashboards"][found:]
+        defs = Definitions(dashboards=tuple(dashboards), problems=loader.problems[before:], groups_elsewhere=groups)
+        ctx = lint.Context(defs, config, catalog=known_metrics)
+        known_metrics = ctx.catalog
+        problems = lint.run(defs, config, rules=SHARD_RULES, context=ctx)
+        result.problems += problems
+        if not any(p.severity.value == "error" for p in problems):
+            emitted = grafana.emit(defs)
+            if staging is None:
+                result.files.update(emitted)
+            else:  # written here, while the other workers still compute, not after them all
+                staging.write(emitted)
+                result.staged += list(emitted)
+        result.summaries += [(order.get(d.source.file, -1), d.source.line, DashboardSummary(d.uid, d.title, d.source, d.ignore))
+                             for d in dashboards]
+
+
+class _Claims:
+    """Hands out [start, stop) ranges of the file list to forked workers, in order."""
+
+    def __init__(self, total: int, workers: int) -> None:
+        self.size = max(1, min(32, total // (workers * 8)))
+        self.next = multiprocessing.get_context("fork").Value("i", 0)
+
+    def __call__(self) -> Tuple[int, int]:
+        with self.next.get_lock():
+            start = self.next.value
+            self.next.value = start + self.size
+        return start, start + self.size
 
 
 def _fork(work) -> Tuple[int, int]:
@@ -107,15 +146,16 @@ def _collect_child(pid: int, fd: int) -> ShardResult:
     return value
 
 
-def compile_tree(src: str):
-    """compiler.compile_tree for large trees (see the module's docstring)."""
+def compile_tree(src: str, staging=None):
+    """compiler.compile_tree for large trees (see the module's docstring). With a
+    write.Staging, dashboards go straight into it and the result lists them in `staged`."""
     from .compiler import Result, emit
     from .testing.collect import collect
 
     config = lint.load_config(src)
     dashboard_files = _dashboard_files(src)
     order = {display_path(p): i for i, p in enumerate(dashboard_files)}
-    shards = min(os.cpu_count() or 1, 8)
+    shards = workers()
     with loading(src) as loader:
         sharded = set(dashboard_files)
         for path in definition_files(src):
@@ -125,8 +165,9 @@ def compile_tree(src: str):
         rest = loader.finish()
         # Forked with the rule modules loaded, so a dashboard that imports an alert gets the
         # very object the rule group holds. No threads run here, so fork is safe.
-        children = [_fork(lambda k=k: _shard(loader, dashboard_files[k::shards], order, config, rest.groups))
-                    for k in range(shards)]
+        claims = _Claims(len(dashboard_files), shards)
+        children = [_fork(lambda: _shard(loader, dashboard_files, claims, order, config, rest.groups, staging))
+                    for _ in range(shards)]
         try:
             # Meanwhile, here: the rules, their tests and the stack.
             rest.tests, test_problems = collect(rest)
@@ -140,5 +181,6 @@ def compile_tree(src: str):
     problems += [p for r in results for p in r.problems]
     result = Result(rest, sorted(problems, key=Diagnostic.sort_key), dashboard_count=len(summaries))
     if result.ok:
-        result.files = emit(rest, {k: v for r in results for k, v in r.files.items()})
+        result.staged = tuple(sorted(name for r in results for name in r.staged))
+        result.files = emit(rest, {k: v for r in results for k, v in r.files.items()}, result.staged)
     return result

@@ -42,34 +42,64 @@ def _is_ours(out: str) -> bool:
         return False
 
 
-def write_tree(files: Dict[str, bytes], out: str) -> None:
-    """Write into a sibling temporary directory, then swap it in: a failed compile never
-    leaves a half-written tree, and files of removed definitions disappear."""
-    out = os.path.abspath(out)
-    if not _is_ours(out):
-        raise NotOurs(f"{out} exists and was not written by mac (no {MARKER} from mac); "
-                      "refusing to replace it: choose another --out or remove it")
-    parent = os.path.dirname(out)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".mac-new-", dir=parent)
-    try:
+class Staging:
+    """A sibling temporary folder that becomes `out` on commit(): a failed compile never leaves
+    a half-written tree, and files of removed definitions disappear. Files may be added from
+    several processes (parallel.py's workers write their dashboards as they finish them)."""
+
+    def __init__(self, out: str) -> None:
+        self.out = os.path.abspath(out)
+        parent = os.path.dirname(self.out)
+        os.makedirs(parent, exist_ok=True)
+        self.path = tempfile.mkdtemp(prefix=".mac-new-", dir=parent)
+        self._folders = {self.path}
+
+    def write(self, files: Dict[str, bytes]) -> None:
         for rel, data in files.items():
-            path = os.path.join(tmp, *rel.split("/"))
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            path = os.path.join(self.path, *rel.split("/"))
+            folder = os.path.dirname(path)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)  # exist_ok: another worker may make it too
+                self._folders.add(folder)
             with open(path, "wb") as f:
                 f.write(data)
-        os.chmod(tmp, 0o755)
+
+    def commit(self) -> None:
+        """Swap the staged tree in; NotOurs (and nothing changed) if `out` is not mac's."""
+        if not _is_ours(self.out):
+            raise NotOurs(f"{self.out} exists and was not written by mac (no {MARKER} from mac); "
+                          "refusing to replace it: choose another --out or remove it")
+        os.chmod(self.path, 0o755)
         old = None
-        if os.path.exists(out):
-            old = tempfile.mkdtemp(prefix=".mac-old-", dir=parent)
+        if os.path.exists(self.out):
+            old = tempfile.mkdtemp(prefix=".mac-old-", dir=os.path.dirname(self.out))
             os.rmdir(old)
-            os.rename(out, old)
-        os.rename(tmp, out)
+            os.rename(self.out, old)
+        os.rename(self.path, self.out)
+        self.path = None
         if old:
             shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    def discard(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path = None
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()  # after commit() there is nothing left to discard
+
+
+def write_tree(files: Dict[str, bytes], out: str) -> None:
+    """Replace `out` with exactly these files (see Staging)."""
+    if not _is_ours(os.path.abspath(out)):  # before making anything next to it
+        raise NotOurs(f"{os.path.abspath(out)} exists and was not written by mac (no {MARKER} from mac); "
+                      "refusing to replace it: choose another --out or remove it")
+    with Staging(out) as staging:
+        staging.write(files)
+        staging.commit()
 
 
 def differences(files: Dict[str, bytes], out: str) -> List[str]:

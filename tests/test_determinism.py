@@ -125,3 +125,36 @@ def test_schema_check_by_panel_shape_agrees_with_jsonschema():
         assert is_valid(data) == validator().is_valid(data), name
     assert not is_valid(dict(base, panels=[panel, dict(panel, id=1.5)]))
     assert is_valid(dict(base, panels=[panel, dict(panel, title="x", description="y")]))
+
+
+def test_generated_validator_is_used_only_when_it_matches_the_schema(monkeypatch):
+    """make build writes the compiled validator beside the schema; a stale or missing one is
+    ignored (the schema is compiled at run time instead), and either way the verdicts agree."""
+    import json
+    import types
+
+    from conftest import ROOT
+    from monitoring_as_code.lint import dashboard_schema as ds
+
+    code = ds.generate_code()
+    module = types.ModuleType("generated")
+    exec(compile(code, "generated", "exec"), module.__dict__)
+    assert module.SCHEMA_SHA256 == ds._schema_digest()
+    good = json.loads((ROOT / "build" / "grafana" / "dashboards" / "mac-system.json").read_text())
+    bad = dict(good, panels=good["panels"] + [{"type": "stat", "gridPos": {"h": "8"}}])
+    for data, verdict in ((good, True), (bad, False)):
+        assert ds.validator().is_valid(data) is verdict
+        try:
+            module.validate(data)
+            assert verdict
+        except Exception:
+            assert not verdict
+
+    ds._fast_functions.cache_clear()
+    monkeypatch.setattr(ds, "_schema_digest", lambda: "not the schema the module was made from")
+    try:
+        assert "SCHEMA_SHA256" not in ds._fast_functions()  # compiled here, not the stale module
+        assert ds.is_valid(good) and not ds.is_valid(bad)
+    finally:
+        ds._fast_functions.cache_clear()
+        ds._panel_validator.cache_clear()

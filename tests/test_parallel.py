@@ -66,6 +66,23 @@ SHARED = {
     "dashboards/c.py": """
         raise RuntimeError("broken on purpose")
         """,
+    # Sorted first, claimed first: imports the dashboard of a module claimed later.
+    "dashboards/0_links.py": """
+        from monitoring_as_code import Dashboard, Stat
+
+        from dashboards.z_owner import owned
+
+        links = Dashboard(title="Links", uid="links", panels=[
+            Stat("Up", 'up', unit="short", description="targets up"),
+        ])
+        """,
+    "dashboards/z_owner.py": """
+        from monitoring_as_code import Dashboard, Stat
+
+        owned = Dashboard(title="Owned", uid="owned", panels=[
+            Stat("Up", 'up', unit="short", description="targets up"),
+        ])
+        """,
 }
 
 
@@ -81,7 +98,23 @@ def test_cross_shard_checks_and_imports(always_parallel, tmp_path, monkeypatch):
     assert "dashboards/b.py:5: [error] dashboard uid 'same' is already used at dashboards/a.py:5" in text
     assert "dashboards/c.py:1: [error] RuntimeError while importing dashboards/c.py: broken on purpose" in text
     assert "thresholds-from" not in text  # the alert a.py imports is the compiled one
-    assert many.dashboards == 2
+    assert many.dashboards == 4
+
+
+def test_one_worker_claiming_every_chunk_in_turn(always_parallel, tmp_path, monkeypatch):
+    """The same worker imports 0_links.py (which imports z_owner.py) before it reaches
+    z_owner.py's own chunk: the dashboard is still compiled, once, by its owner's chunk."""
+    files = {k: v for k, v in SHARED.items() if k != "dashboards/c.py"}
+    files["dashboards/b.py"] = files["dashboards/b.py"].replace('uid="same"', 'uid="b"')
+    write_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    one = compile_tree(".")
+    many = parallel.compile_tree(".")
+    assert render(many.problems, "text") == render(one.problems, "text")
+    assert one.ok and many.files == one.files
+    assert "grafana/dashboards/owned.json" in many.files
+    assert many.dashboards == 4
 
 
 def test_a_failing_worker_is_an_error_not_a_silent_gap(always_parallel, monkeypatch):

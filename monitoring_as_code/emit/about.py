@@ -1,12 +1,13 @@
 """build/README.md: says the tree is generated and lists what is in it."""
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Iterable
 
 from ..write import MARKER, MARKER_TEXT
 
 
-def emit(files: Dict[str, bytes]) -> Dict[str, bytes]:
+def emit(files: Iterable[str]) -> Dict[str, bytes]:
+    """files: the names of every other output file."""
     lines = [
         f"{MARKER_TEXT} (monitoring_as_code). Do not edit files here: change dashboards/ and alerts/, then run `make build`. -->",
         "# build/",

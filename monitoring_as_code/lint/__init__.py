@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 
-from ..catalog import catalog
+from ..catalog import catalog as metric_catalog
 from ..model import AlertRule, Panel, Query, RecordingRule, Row
 from ..diagnostics import Diagnostic, Severity
 from ..promql import facts, parse, substitute_grafana_variables
@@ -46,10 +46,11 @@ class Expression:
 
 
 class Context:
-    def __init__(self, defs, config: Optional[Config] = None):
+    def __init__(self, defs, config: Optional[Config] = None, catalog: Optional[dict] = None):
         self.defs = defs
         self.config = config or Config()
-        self.catalog = catalog(defs, self.config.metrics)
+        # catalog: given when the caller already built it for the same tree (parallel.py).
+        self.catalog = catalog if catalog is not None else metric_catalog(defs, self.config.metrics)
         self.problems: List[Diagnostic] = []
         self.rule = ""
         self.severity = Severity.ERROR
@@ -109,8 +110,8 @@ class Context:
             return None
 
 
-def run(defs, config: Optional[Config] = None, rules=ALL) -> List[Diagnostic]:
-    ctx = Context(defs, config)
+def run(defs, config: Optional[Config] = None, rules=ALL, context: Optional[Context] = None) -> List[Diagnostic]:
+    ctx = context or Context(defs, config)
     ctx.problems.extend(defs.problems)
     for module in rules:
         if module.RULE in ctx.config.disable:
