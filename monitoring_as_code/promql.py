@@ -69,19 +69,29 @@ RATE_INTERVAL_SECONDS = 17084.0
 _OTHER_INTERVAL = "4h44m43s"
 
 
+# One pass for all three: a window, a whole-regex variable, any other variable.
+_ANY_VAR = re.compile("(?P<window>" + _RANGE_VAR.pattern + ")|(?P<regex>" + _REGEX_OF_VAR.pattern.replace("([=!])", "(?P<op>[=!])").replace("(\\s*)", "(?P<space>\\s*)") + ")|" + _VAR.pattern)
+
+
+def _placeholder(m) -> str:
+    if m.group("window") is not None:
+        name = m.group(2).strip("${}[]").split(":")[0]
+        duration = "4h44m44s" if name == "__rate_interval" else _OTHER_INTERVAL
+        return f"[{duration}{m.group(3) or ''}]"
+    if m.group("regex") is not None:
+        # A placeholder regex checks nothing, and compiling one is most of parsing a typical
+        # panel query (`instance=~"$instance"`): compare with a plain string instead.
+        return ("=" if m.group("op") == "=" else "!=") + m.group("space") + '"mac_var"'
+    return "mac_var"
+
+
 def substitute_grafana_variables(expr: str) -> str:
     """A dashboard query made parseable: `[$__rate_interval]` → a marker duration,
-    `$instance` → a placeholder. For checks only; Grafana fills in the real values."""
-    def window(m):
-        name = m.group(1).strip("${}[]").split(":")[0]
-        duration = "4h44m44s" if name == "__rate_interval" else _OTHER_INTERVAL
-        return f"[{duration}{m.group(2) or ''}]"
-
-    expr = _RANGE_VAR.sub(window, expr)
-    # A placeholder regex checks nothing, and compiling one is most of parsing a typical
-    # panel query (`instance=~"$instance"`): compare with a plain string instead.
-    expr = _REGEX_OF_VAR.sub(lambda m: ("=" if m.group(1) == "=" else "!=") + m.group(2) + '"mac_var"', expr)
-    return _VAR.sub("mac_var", expr)
+    `instance=~"$instance"` → `instance="mac_var"`, other `$var` → a placeholder. For
+    checks only; Grafana fills in the real values."""
+    if "$" not in expr and "[[" not in expr:
+        return expr
+    return _ANY_VAR.sub(_placeholder, expr)
 
 
 # Functions and aggregations for which a raw counter is the right input.

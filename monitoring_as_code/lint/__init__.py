@@ -55,6 +55,7 @@ class Context:
         self.rule = ""
         self.severity = Severity.ERROR
         self._expressions: Optional[List[Expression]] = None
+        self._panels = None
 
     def report(self, where, message: str, help: str = "", owners=()) -> None:
         """A problem at `where` (a model object or a Source), unless an owner ignores the rule."""
@@ -89,10 +90,10 @@ class Context:
         return [d for d in self.defs.dashboards if self.well_formed(d)]
 
     def panels(self):
-        for dashboard in self.defs.dashboards:
-            for panel in dashboard.all_panels():
-                if isinstance(panel, Panel):
-                    yield dashboard, panel
+        """(dashboard, panel) for every panel, rows' included; listed once, read by many rules."""
+        if self._panels is None:
+            self._panels = [(d, p) for d in self.defs.dashboards for p in d.all_panels() if isinstance(p, Panel)]
+        return self._panels
 
     def alerts(self):
         for group in self.defs.groups:
