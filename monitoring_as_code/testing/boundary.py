@@ -16,7 +16,7 @@ import promql_parser as pp
 from .. import promql
 from ..model.durations import format_seconds, seconds
 from ..model.rules import AlertRule, Boundary
-from .engine import Engine, Unsupported
+from .engine import Engine, Unsupported, compile_expr
 from .inputs import CannotDrive, as_engine_input, build_series, notation, plan, selector_text
 from .model import AlertTest, Expectation, Series, not_firing, quiet
 from .values import number
@@ -72,6 +72,7 @@ class _Simulation:
         if found is None:
             raise CannotDrive("the expression is not a comparison against a number")
         self.lhs = pp.parse(found.lhs)
+        self._lhs_fn = None  # compiled on first use (engine.compile_expr), then reused
         self.plan = plan(rule.expr, knob, dict(steady))
         self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)
 
@@ -81,7 +82,9 @@ class _Simulation:
         out = []
         for m in range(minutes - 1 if only_last else 0, minutes):
             try:
-                result = engine.eval(self.lhs, m * 60.0)
+                if self._lhs_fn is None:
+                    self._lhs_fn = compile_expr(self.lhs)
+                result = self._lhs_fn(engine, m * 60.0)
             except Unsupported as exc:
                 raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
             values = list(result.values()) if isinstance(result, dict) else [result]

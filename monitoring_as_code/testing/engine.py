@@ -8,6 +8,7 @@ Prometheus 2.x semantics: 5m lookback, inclusive range windows, extrapolated rat
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from typing import Dict, List, Tuple
@@ -27,12 +28,17 @@ def labels_of(d: dict) -> Labels:
     return tuple(sorted(d.items()))
 
 
-def _drop_name(labels: Labels) -> Labels:
+@functools.lru_cache(maxsize=65536)
+def _drop_name(labels: Labels) -> Labels:  # the same few label sets, at every step
     return tuple(kv for kv in labels if kv[0] != "__name__")
 
 
+def _op_name(matcher) -> str:
+    return str(matcher.op).rsplit(".", 1)[-1]
+
+
 def matches(matcher, value: str) -> bool:
-    op = str(matcher.op).rsplit(".", 1)[-1]
+    op = _op_name(matcher)
     if op == "Equal":
         return value == matcher.value
     if op == "NotEqual":
@@ -41,121 +47,184 @@ def matches(matcher, value: str) -> bool:
     return hit if op == "Re" else not hit
 
 
+class _Selector:
+    """A vector selector, read from the parsed tree once."""
+
+    def __init__(self, vs) -> None:
+        if vs.offset is not None or vs.at is not None:
+            raise Unsupported("offset and @ modifiers")
+        self.name = vs.name
+        self.matchers = []
+        for m in vs.matchers.matchers:
+            op = _op_name(m)
+            pattern = re.compile(m.value) if op in ("Re", "NotRe") else None
+            self.matchers.append((m.name, op, m.value, pattern))
+
+    def accepts(self, d: dict) -> bool:
+        if self.name and d.get("__name__") != self.name:
+            return False
+        for name, op, value, pattern in self.matchers:
+            actual = d.get(name, "")
+            if op == "Equal":
+                ok = actual == value
+            elif op == "NotEqual":
+                ok = actual != value
+            else:
+                ok = (pattern.fullmatch(actual) is not None) == (op == "Re")
+            if not ok:
+                return False
+        return True
+
+
 class Engine:
     def __init__(self, series: Dict[Labels, List[Tuple[float, float]]]):
         self.series = series  # labels (with __name__) → [(t seconds, value)], sorted by t
         self._times = {labels: [ts for ts, _ in samples] for labels, samples in series.items()}
-        self._selected: Dict[str, list] = {}
+        self._clean = {labels: not any(math.isnan(v) for _, v in samples) for labels, samples in series.items()}
+        self._selected: Dict[int, list] = {}
+
+    def eval(self, node, t: float):
+        """The value of a parsed expression at t: a float or a Vector."""
+        return compile_expr(node)(self, t)
 
     # -- selectors -----------------------------------------------------------
-    def _select(self, vs):
+    def _select(self, selector: _Selector):
         """Series matching a selector; the same at every evaluation time, so found once."""
-        key = str(vs)
-        if key not in self._selected:
-            if vs.offset is not None or vs.at is not None:
-                raise Unsupported("offset and @ modifiers")
-            found = []
-            for labels, samples in self.series.items():
-                d = dict(labels)
-                if vs.name and d.get("__name__") != vs.name:
-                    continue
-                if all(matches(m, d.get(m.name, "")) for m in vs.matchers.matchers):
-                    found.append((labels, samples))
-            self._selected[key] = found
-        return self._selected[key]
+        found = self._selected.get(id(selector))
+        if found is None:
+            found = [(labels, samples) for labels, samples in self.series.items() if selector.accepts(dict(labels))]
+            self._selected[id(selector)] = found
+        return found
 
-    def _instant(self, vs, t) -> Vector:
+    def _instant(self, selector: _Selector, t) -> Vector:
         out = {}
-        for labels, samples in self._select(vs):
+        for labels, samples in self._select(selector):
             i = bisect.bisect_right(self._times[labels], t) - 1
             if i >= 0 and samples[i][0] > t - LOOKBACK and not math.isnan(samples[i][1]):
                 out[labels] = samples[i][1]
         return out
 
-    def _range(self, ms, t):
-        width = ms.range.total_seconds()
-        for labels, samples in self._select(ms.vector_selector):
+    def _range(self, selector: _Selector, width: float, t):
+        for labels, samples in self._select(selector):
             times = self._times[labels]
             lo, hi = bisect.bisect_left(times, t - width), bisect.bisect_right(times, t)
-            window = [(ts, v) for ts, v in samples[lo:hi] if not math.isnan(v)]
-            yield labels, window, width
+            window = samples[lo:hi]
+            if not self._clean[labels]:
+                window = [(ts, v) for ts, v in window if not math.isnan(v)]
+            yield labels, window
 
-    # -- evaluation ----------------------------------------------------------
-    def eval(self, node, t: float):
-        if isinstance(node, pp.ParenExpr):
-            return self.eval(node.expr, t)
-        if isinstance(node, pp.NumberLiteral):
-            return float(node.val)
-        if isinstance(node, pp.VectorSelector):
-            return self._instant(node, t)
-        if isinstance(node, pp.UnaryExpr):
-            value = self.eval(node.expr, t)
+
+# -- compiling an expression into closures -----------------------------------------------
+# The tree is read once per expression; evaluating it at each of a scenario's minutes then
+# touches no parser objects (reading those builds new Python objects on every access).
+
+RANGE_FUNCTIONS = ("rate", "increase", "irate", "max_over_time", "min_over_time", "avg_over_time")
+_REDUCE = {"sum": sum, "min": min, "max": max, "count": len, "avg": lambda xs: sum(xs) / len(xs)}
+
+
+def compile_expr(node):
+    """fn(engine, t) → float or Vector; Unsupported for PromQL the evaluator does not model."""
+    kind = type(node)
+    if kind is pp.ParenExpr:
+        return compile_expr(node.expr)
+    if kind is pp.NumberLiteral:
+        value = float(node.val)
+        return lambda engine, t: value
+    if kind is pp.VectorSelector:
+        selector = _Selector(node)
+        return lambda engine, t: engine._instant(selector, t)
+    if kind is pp.UnaryExpr:
+        inner = compile_expr(node.expr)
+
+        def negate(engine, t):
+            value = inner(engine, t)
             return -value if isinstance(value, float) else {_drop_name(k): -v for k, v in value.items()}
-        if isinstance(node, pp.Call):
-            return self._call(node, t)
-        if isinstance(node, pp.AggregateExpr):
-            return self._aggregate(node, t)
-        if isinstance(node, pp.BinaryExpr):
-            return self._binary(node, t)
-        raise Unsupported(type(node).__name__)
+        return negate
+    if kind is pp.Call:
+        return _compile_call(node)
+    if kind is pp.AggregateExpr:
+        return _compile_aggregate(node)
+    if kind is pp.BinaryExpr:
+        return _compile_binary(node)
+    raise Unsupported(kind.__name__)
 
-    def _call(self, node, t):
-        name = node.func.name
-        args = node.args
-        if name in ("rate", "increase", "irate", "max_over_time", "min_over_time", "avg_over_time"):
-            if not isinstance(args[0], pp.MatrixSelector):
-                raise Unsupported(f"{name} of a subquery")
+
+def _compile_call(node):
+    name = node.func.name
+    args = node.args
+    if name in RANGE_FUNCTIONS:
+        if not isinstance(args[0], pp.MatrixSelector):
+            raise Unsupported(f"{name} of a subquery")
+        selector, width = _Selector(args[0].vector_selector), args[0].range.total_seconds()
+
+        def over_range(engine, t):
             out = {}
-            for labels, window, width in self._range(args[0], t):
+            for labels, window in engine._range(selector, width, t):
                 value = _range_function(name, window, t, width)
                 if value is not None:
                     out[_drop_name(labels)] = value
             return out
-        if name in ("clamp_min", "clamp_max", "abs"):
-            vector = self.eval(args[0], t)
-            if name == "abs":
-                return {_drop_name(k): abs(v) for k, v in vector.items()}
-            bound = self.eval(args[1], t)
-            pick = max if name == "clamp_min" else min
-            return {_drop_name(k): pick(v, bound) for k, v in vector.items()}
-        if name == "histogram_quantile":
-            return _histogram_quantile(self.eval(args[0], t), self.eval(args[1], t))
-        if name == "time":
-            return float(t)
-        if name == "vector":
-            return {(): self.eval(args[0], t)}
-        raise Unsupported(f"function {name}")
+        return over_range
+    if name in ("clamp_min", "clamp_max", "abs"):
+        vector = compile_expr(args[0])
+        if name == "abs":
+            return lambda engine, t: {_drop_name(k): abs(v) for k, v in vector(engine, t).items()}
+        bound = compile_expr(args[1])
+        pick = max if name == "clamp_min" else min
+        return lambda engine, t: {_drop_name(k): pick(v, bound(engine, t)) for k, v in vector(engine, t).items()}
+    if name == "histogram_quantile":
+        q, vector = compile_expr(args[0]), compile_expr(args[1])
+        return lambda engine, t: _histogram_quantile(q(engine, t), vector(engine, t))
+    if name == "time":
+        return lambda engine, t: float(t)
+    if name == "vector":
+        scalar = compile_expr(args[0])
+        return lambda engine, t: {(): scalar(engine, t)}
+    raise Unsupported(f"function {name}")
 
-    def _aggregate(self, node, t):
-        op = str(node.op).strip()
-        if op not in ("sum", "avg", "min", "max", "count"):
-            raise Unsupported(f"aggregation {op}")
-        vector = self.eval(node.expr, t)
-        modifier = node.modifier
-        names = set(modifier.labels) if modifier is not None else set()
-        without = modifier is not None and str(modifier.type).endswith("Without")
+
+def _compile_aggregate(node):
+    op = str(node.op).strip()
+    if op not in _REDUCE:
+        raise Unsupported(f"aggregation {op}")
+    inner = compile_expr(node.expr)
+    modifier = node.modifier
+    names = frozenset(modifier.labels) if modifier is not None else frozenset()
+    without = modifier is not None and str(modifier.type).endswith("Without")
+    reduce = _REDUCE[op]
+    keys: Dict[Labels, Labels] = {}  # labels → their group, worked out once per label set
+
+    def group_of(labels: Labels) -> Labels:
+        if without:
+            return tuple(kv for kv in labels if kv[0] not in names and kv[0] != "__name__")
+        return tuple(kv for kv in labels if kv[0] in names)
+
+    def aggregate(engine, t):
         groups: Dict[Labels, List[float]] = {}
-        for labels, value in vector.items():
-            if without:
-                key = tuple(kv for kv in labels if kv[0] not in names and kv[0] != "__name__")
-            else:
-                key = tuple(kv for kv in labels if kv[0] in names)
+        for labels, value in inner(engine, t).items():
+            key = keys.get(labels)
+            if key is None:
+                key = keys[labels] = group_of(labels)
             groups.setdefault(key, []).append(value)
-        reduce = {"sum": sum, "min": min, "max": max, "count": len,
-                  "avg": lambda xs: sum(xs) / len(xs)}[op]
         return {k: float(reduce(v)) for k, v in groups.items()}
+    return aggregate
 
-    def _binary(self, node, t):
-        op = str(node.op).strip()
-        lhs, rhs = self.eval(node.lhs, t), self.eval(node.rhs, t)
-        modifier = node.modifier
-        return_bool = modifier is not None and modifier.return_bool
-        comparison = op in ("==", "!=", "<", "<=", ">", ">=")
+
+def _compile_binary(node):
+    op = str(node.op).strip()
+    lhs_fn, rhs_fn = compile_expr(node.lhs), compile_expr(node.rhs)
+    modifier = node.modifier
+    return_bool = modifier is not None and modifier.return_bool
+    comparison = op in ("==", "!=", "<", "<=", ">", ">=")
+    matching = _matching(modifier)
+
+    def binary(engine, t):
+        lhs, rhs = lhs_fn(engine, t), rhs_fn(engine, t)
         if isinstance(lhs, float) and isinstance(rhs, float):
             value = _apply(op, lhs, rhs)
             return float(value) if not comparison else float(bool(value))
         if op in ("and", "or", "unless"):
-            return _set_op(op, lhs, rhs, modifier)
+            return _set_op(op, lhs, rhs, matching)
         if isinstance(lhs, float) or isinstance(rhs, float):
             out = {}
             vector, scalar_left = (rhs, True) if isinstance(lhs, float) else (lhs, False)
@@ -165,16 +234,25 @@ class Engine:
             return out
         index = {}
         for labels, v in rhs.items():
-            index.setdefault(_match_key(labels, modifier), []).append(v)
+            index.setdefault(_match_key(labels, matching), []).append(v)
         out = {}
         for labels, v in lhs.items():
-            partners = index.get(_match_key(labels, modifier), [])
+            partners = index.get(_match_key(labels, matching), [])
             if not partners:
                 continue
             if len(partners) > 1:
                 raise Unsupported("many-to-many matching")
             _put(out, labels, op, v, partners[0], v, comparison, return_bool)
         return out
+    return binary
+
+
+def _matching(modifier):
+    """(include?, label names) of `on(...)`/`ignoring(...)`, or None."""
+    matching = modifier.matching if modifier is not None else None
+    if matching is None:
+        return None
+    return str(matching.type).endswith("Include"), frozenset(matching.labels)
 
 
 def _put(out: Vector, labels: Labels, op: str, a: float, b: float, kept: float, comparison: bool,
@@ -190,26 +268,25 @@ def _put(out: Vector, labels: Labels, op: str, a: float, b: float, kept: float, 
         out[labels] = kept
 
 
-def _match_key(labels: Labels, modifier) -> Labels:
-    matching = modifier.matching if modifier is not None else None
+def _match_key(labels: Labels, matching) -> Labels:
     labels = _drop_name(labels)
     if matching is None:
         return labels
-    names = set(matching.labels)
-    if str(matching.type).endswith("Include"):
+    include, names = matching
+    if include:
         return tuple(kv for kv in labels if kv[0] in names)
     return tuple(kv for kv in labels if kv[0] not in names)
 
 
-def _set_op(op, lhs: Vector, rhs: Vector, modifier) -> Vector:
-    keys = {_match_key(k, modifier) for k in rhs}
+def _set_op(op, lhs: Vector, rhs: Vector, matching) -> Vector:
+    keys = {_match_key(k, matching) for k in rhs}
     if op == "and":
-        return {k: v for k, v in lhs.items() if _match_key(k, modifier) in keys}
+        return {k: v for k, v in lhs.items() if _match_key(k, matching) in keys}
     if op == "unless":
-        return {k: v for k, v in lhs.items() if _match_key(k, modifier) not in keys}
+        return {k: v for k, v in lhs.items() if _match_key(k, matching) not in keys}
     out = dict(lhs)
-    left = {_match_key(k, modifier) for k in lhs}
-    out.update({k: v for k, v in rhs.items() if _match_key(k, modifier) not in left})
+    left = {_match_key(k, matching) for k in lhs}
+    out.update({k: v for k, v in rhs.items() if _match_key(k, matching) not in left})
     return out
 
 
@@ -275,14 +352,22 @@ def _extrapolated_rate(window, range_start, range_end, is_rate):
     return result / (range_end - range_start) if is_rate else result
 
 
+@functools.lru_cache(maxsize=65536)
+def _bucket_of(labels: Labels):
+    """(the labels without le and __name__, le as a number), or None without le."""
+    d = dict(labels)
+    if "le" not in d:
+        return None
+    le = float(d.pop("le"))
+    return labels_of({k: v for k, v in d.items() if k != "__name__"}), le
+
+
 def _histogram_quantile(q: float, vector: Vector) -> Vector:
     groups: Dict[Labels, List[Tuple[float, float]]] = {}
     for labels, value in vector.items():
-        d = dict(labels)
-        if "le" not in d:
-            continue
-        le = float(d.pop("le"))
-        groups.setdefault(labels_of({k: v for k, v in d.items() if k != "__name__"}), []).append((le, value))
+        bucket = _bucket_of(labels)
+        if bucket is not None:
+            groups.setdefault(bucket[0], []).append((bucket[1], value))
     return {k: _bucket_quantile(q, sorted(b)) for k, b in groups.items()}
 
 

@@ -251,7 +251,7 @@ def leaf_series(leaf: Leaf, grouping, phases: Sequence[Tuple[float, int]]) -> Di
     """The leaf's samples at 1m steps for phases [(value, minutes), …]."""
     labels = series_labels(leaf, grouping)
     if leaf.kind == "gauge":
-        samples = [_round(v) for v, n in phases for _ in range(n)]
+        samples = [r for v, n in phases for r in [_round(v)] * n]
         return {labels_of(labels): samples}
     if leaf.kind == "counter":
         return {labels_of(labels): _cumulative([(v, n) for v, n in phases])}
