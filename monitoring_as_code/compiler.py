@@ -51,7 +51,7 @@ def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None, staged: 
         files.update(emitter.emit(defs))
     for emitter in stack:
         files.update(emitter.emit(defs, files))
-    files.update(about.emit([*files, *staged]))
+    files.update(about.emit([*files, *staged, *defs.cache.get("staged", ())]))
     return dict(sorted(files.items()))
 
 
@@ -66,9 +66,10 @@ def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, st
         return parallel_.compile_tree(src, staging)
 
     defs = load(src, debug=debug)
-    defs.tests, test_problems = collect(defs)
+    defs.tests, test_problems = collect(defs, staging)
     defs.problems.extend(test_problems)
     result = Result(defs, lint.run(defs, lint.load_config(src)))
     if result.ok:
         result.files = emit(defs)
+        result.staged = tuple(sorted(defs.cache.get("staged", ())))
     return result

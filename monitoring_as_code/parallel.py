@@ -170,7 +170,7 @@ def compile_tree(src: str, staging=None):
                     for _ in range(shards)]
         try:
             # Meanwhile, here: the rules, their tests and the stack.
-            rest.tests, test_problems = collect(rest)
+            rest.tests, test_problems = collect(rest, staging)
             rest.problems.extend(test_problems)
             problems = lint.run(rest, config, rules=SHARD_RULES)
         finally:
@@ -181,6 +181,7 @@ def compile_tree(src: str, staging=None):
     problems += [p for r in results for p in r.problems]
     result = Result(rest, sorted(problems, key=Diagnostic.sort_key), dashboard_count=len(summaries))
     if result.ok:
-        result.staged = tuple(sorted(name for r in results for name in r.staged))
-        result.files = emit(rest, {k: v for r in results for k, v in r.files.items()}, result.staged)
+        staged = [name for r in results for name in r.staged]
+        result.files = emit(rest, {k: v for r in results for k, v in r.files.items()}, staged)
+        result.staged = tuple(sorted(staged + list(rest.cache.get("staged", ()))))
     return result

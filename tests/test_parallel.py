@@ -128,3 +128,38 @@ def test_a_failing_worker_is_an_error_not_a_silent_gap(always_parallel, monkeypa
 
 def test_small_trees_stay_in_one_process():
     assert not parallel.worthwhile(str(ROOT))  # 5 dashboards: a fork would cost more
+
+
+def test_alert_tests_derived_and_rendered_in_workers_are_the_same_files(monkeypatch):
+    """From 200 alerts, boundary tests are derived on every core and each alert's promtool
+    files rendered there (hand-written AlertTests first, as in one process)."""
+    from monitoring_as_code.testing import collect
+
+    one = compile_tree(str(ROOT))
+    monkeypatch.setattr(collect, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(collect.os, "cpu_count", lambda: 2)
+    many = compile_tree(str(ROOT))
+    assert "promtool_tests" in many.definitions.cache  # rendered by the workers
+    assert "promtool_tests" not in one.definitions.cache
+    assert many.files == one.files
+    assert render(many.problems, "text") == render(one.problems, "text")
+
+
+def test_workers_writing_into_staging_give_the_same_tree(always_parallel, monkeypatch, tmp_path):
+    """What `mac compile` does on a large tree: workers write dashboards and alert test files
+    straight into the staging folder; the committed tree is the one-process compile's."""
+    from conftest import tree_bytes
+    from monitoring_as_code.testing import collect
+    from monitoring_as_code.write import Staging
+
+    one = compile_tree(str(ROOT))
+    monkeypatch.setattr(collect, "PARALLEL_FROM", 1)
+    with Staging(str(tmp_path / "build")) as staging:
+        many = compile_tree(str(ROOT), parallel=True, staging=staging)
+        assert many.ok and many.staged
+        assert not set(many.staged) & set(many.files)
+        staging.write(many.files)
+        staging.commit()
+    assert tree_bytes(tmp_path / "build") == {k: v for k, v in sorted(one.files.items())}
+    assert any(name.startswith("prometheus/tests/") for name in many.staged)
+    assert any(name.startswith("grafana/dashboards/") for name in many.staged)

@@ -13,31 +13,39 @@ def emit(defs) -> Dict[str, bytes]:
     files = {}
     group_of = {id(r): g for g in defs.groups for r in g.rules}
     recorded = recording_index(defs.groups)
+    # Files rendered already, by the worker that derived the alert's boundary tests (collect).
+    rendered = defs.cache.get("promtool_tests", {})
     for name, (alert, tests) in sorted(tests_by_alert(defs).items()):
-        group = group_of[id(alert)]
-        rules = [rule_data(r) for r in dependencies(alert, defs.groups, recorded)] + [rule_data(alert)]
-        files[f"prometheus/tests/rules/{file_name(alert)}"] = dump(
-            {"groups": [{"name": group.name, "rules": rules}]}, "alerts/*.py (only the rules these tests need)")
-        checks = checks_of(alert, tests)
-        groups = []
-        for test in tests:
-            mine = [c for c in checks if c.test is test]
-            last = max(seconds(c.expectation.at) for c in mine) if mine else 0
-            groups.append({
-                "name": f"{alert.name} / {test.name}",
-                "interval": test.interval,
-                "input_series": [{"series": s.selector, "values": s.values} for s in test.series],
-                # promtool evaluates rules only up to the last alert_rule_test; this one makes
-                # it evaluate until the last check, and asserts nothing itself.
-                "alert_rule_test": [{"eval_time": format_seconds(last), "alertname": EVALUATE_UNTIL,
-                                     "exp_alerts": []}],
-                "promql_expr_test": [
-                    {"expr": c.expr, "eval_time": c.expectation.at,
-                     "exp_samples": [{"labels": "{}", "value": 1}] if c.expectation.state in ("firing", "pending") else []}
-                    for c in mine
-                ],
-            })
-        files[f"prometheus/tests/{file_name(alert)}"] = dump(
-            {"rule_files": [f"rules/{file_name(alert)}"], "evaluation_interval": "1m", "tests": groups},
-            "alerts/*.py")
+        done = rendered.get(name)
+        files.update(done if done is not None else alert_files(alert, tests, group_of[id(alert)], defs.groups, recorded))
+    return files
+
+
+def alert_files(alert, tests, group, groups, recorded) -> Dict[str, bytes]:
+    """The test file of one alert and the rule file it loads."""
+    rules = [rule_data(r) for r in dependencies(alert, groups, recorded)] + [rule_data(alert)]
+    files = {f"prometheus/tests/rules/{file_name(alert)}": dump(
+        {"groups": [{"name": group.name, "rules": rules}]}, "alerts/*.py (only the rules these tests need)")}
+    checks = checks_of(alert, tests)
+    test_groups = []
+    for test in tests:
+        mine = [c for c in checks if c.test is test]
+        last = max(seconds(c.expectation.at) for c in mine) if mine else 0
+        test_groups.append({
+            "name": f"{alert.name} / {test.name}",
+            "interval": test.interval,
+            "input_series": [{"series": s.selector, "values": s.values} for s in test.series],
+            # promtool evaluates rules only up to the last alert_rule_test; this one makes
+            # it evaluate until the last check, and asserts nothing itself.
+            "alert_rule_test": [{"eval_time": format_seconds(last), "alertname": EVALUATE_UNTIL,
+                                 "exp_alerts": []}],
+            "promql_expr_test": [
+                {"expr": c.expr, "eval_time": c.expectation.at,
+                 "exp_samples": [{"labels": "{}", "value": 1}] if c.expectation.state in ("firing", "pending") else []}
+                for c in mine
+            ],
+        })
+    files[f"prometheus/tests/{file_name(alert)}"] = dump(
+        {"rule_files": [f"rules/{file_name(alert)}"], "evaluation_interval": "1m", "tests": test_groups},
+        "alerts/*.py")
     return files

@@ -17,7 +17,9 @@ from .model import AlertTest
 RULE = "test/boundary"
 
 
-def collect(defs) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagnostic]]:
+def collect(defs, staging=None) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagnostic]]:
+    """staging (write.Staging): where workers write the promtool files they render; their
+    names then go to defs.cache["staged"]."""
     problems = []
     compiled = {id(a) for a in defs.alerts}
     tests = []
@@ -29,7 +31,12 @@ def collect(defs) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagnostic]]:
         else:
             tests.append(test)
     alerts = [a for a in defs.alerts if _derivable(a)]
-    for alert, generated, failure in _generate(alerts):
+    for alert, generated, failure, files in _generate(alerts, _Renderer(defs, tests, staging)):
+        if isinstance(files, dict):
+            defs.cache.setdefault("promtool_tests", {})[alert.name] = files
+        elif files is not None:  # written into staging: nothing left to emit
+            defs.cache.setdefault("promtool_tests", {})[alert.name] = {}
+            defs.cache.setdefault("staged", []).extend(files)
         if failure is not None:
             problems.append(diag.error(alert.source, RULE,
                                        f"alert {alert.name}: cannot generate boundary tests: {failure}",
@@ -55,29 +62,61 @@ def _one(alert):
         return [], str(exc)
 
 
+class _Renderer:
+    """An alert's promtool files (emit/promtool_tests.py), made by the worker that derived its
+    tests: YAML is most of what a large tree's compile writes, and this way it is written on
+    every core, not after all the workers in this process alone."""
+
+    def __init__(self, defs, user_tests, staging=None) -> None:
+        self.staging = staging
+        self.groups = defs.groups
+        self.group_of = {id(r): g for g in defs.groups for r in g.rules}
+        self.user_tests: dict = {}
+        for test in user_tests:
+            self.user_tests.setdefault(test.alert.name, []).append(test)
+        self.recorded = None
+
+    def __call__(self, alert, generated):
+        from ..emit.promtool_tests import alert_files
+        from .layout import recording_index
+
+        if self.recorded is None:
+            self.recorded = recording_index(self.groups)
+        tests = self.user_tests.get(alert.name, []) + list(generated)
+        files = alert_files(alert, tests, self.group_of[id(alert)], self.groups, self.recorded)
+        if self.staging is None:
+            return files
+        self.staging.write(files)
+        return list(files)
+
+
 # Deriving boundary tests simulates every expression: for large repositories the work is
 # split over the cores (fork: workers see the loaded definitions without re-importing them).
 PARALLEL_FROM = 200
 _work: list = []
+_render = None
 
 
 def _worker(index: int):
-    return _one(_work[index])
+    alert = _work[index]
+    generated, failure = _one(alert)
+    return generated, failure, _render(alert, generated) if failure is None else None
 
 
-def _generate(alerts):
+def _generate(alerts, render):
+    """(alert, its boundary tests, failure or None, its promtool files or None) per alert."""
     processes = os.cpu_count() or 1
     if len(alerts) < PARALLEL_FROM or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for alert in alerts:
-            yield (alert, *_one(alert))
+            yield (alert, *_one(alert), None)  # emit renders the files
         return
-    global _work
-    _work = alerts
+    global _work, _render
+    _work, _render = alerts, render
     try:
         with multiprocessing.get_context("fork").Pool(min(processes, 8)) as pool:
             results = pool.map(_worker, range(len(alerts)), chunksize=max(1, len(alerts) // (processes * 8)))
     finally:
-        _work = []
-    for alert, (generated, failure) in zip(alerts, results):
+        _work, _render = [], None
+    for alert, (generated, failure, files) in zip(alerts, results):
         # The tests come back with copies of the rule: point them at the loaded one again.
-        yield alert, [dataclasses.replace(t, alert=alert) for t in generated], failure
+        yield alert, [dataclasses.replace(t, alert=alert) for t in generated], failure, files
