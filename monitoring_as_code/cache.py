@@ -63,6 +63,11 @@ def _state_path(src: str, out: str) -> str:
     return os.path.join(src, CACHE_DIR, f"compile-{key}.json")
 
 
+def _output_digest(out: str) -> str:
+    """A digest of output_fingerprint: the state file stays small however large build/ is."""
+    return hashlib.sha256(json.dumps(sorted(output_fingerprint(out).items())).encode()).hexdigest()
+
+
 def is_fresh(src: str, out: str, digest: Optional[str] = None) -> bool:
     try:
         with open(_state_path(src, out), encoding="utf-8") as f:
@@ -70,11 +75,11 @@ def is_fresh(src: str, out: str, digest: Optional[str] = None) -> bool:
     except (OSError, ValueError):
         return False
     return (state.get("input") == (digest or input_digest(src)) and os.path.isdir(out)
-            and state.get("output") == output_fingerprint(out))
+            and state.get("output") == _output_digest(out))
 
 
 def record(src: str, out: str, digest: str) -> None:
     path = _state_path(src, out)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"input": digest, "output": output_fingerprint(out)}, f)
+        json.dump({"input": digest, "output": _output_digest(out)}, f)
