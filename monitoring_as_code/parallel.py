@@ -166,15 +166,21 @@ def compile_tree(src: str, staging=None):
         # Forked with the rule modules loaded, so a dashboard that imports an alert gets the
         # very object the rule group holds. No threads run here, so fork is safe.
         claims = _Claims(len(dashboard_files), shards)
-        children = [_fork(lambda: _shard(loader, dashboard_files, claims, order, config, rest.groups, staging))
-                    for _ in range(shards)]
+
+        def shard():
+            return _shard(loader, dashboard_files, claims, order, config, rest.groups, staging)
+
+        # One worker per core but this one: it does the rules, their tests and the stack, then
+        # claims dashboards too until none are left.
+        children = [_fork(shard) for _ in range(shards - 1)]
+        results = []
         try:
-            # Meanwhile, here: the rules, their tests and the stack.
             rest.tests, test_problems = collect(rest, staging)
             rest.problems.extend(test_problems)
             problems = lint.run(rest, config, rules=SHARD_RULES)
+            results.append(shard())
         finally:
-            results = [_collect_child(pid, fd) for pid, fd in children]
+            results += [_collect_child(pid, fd) for pid, fd in children]
     summaries = [DashboardSummary(d.uid, d.title, d.source, d.ignore) for d in rest.dashboards]
     summaries += [s for _, _, s in sorted((r for res in results for r in res.summaries), key=lambda r: r[:2])]
     problems += lint.run(Definitions(dashboards=tuple(summaries)), config, rules=TREE_RULES)
