@@ -2,7 +2,7 @@
 #   make build   create .venv, install mac, compile dashboards/ and alerts/ into build/
 #   make test    also install promtool (Debian's prometheus package) if missing, run pytest
 #   make check   fail if build/ is not what the sources compile to
-#   make bench   time mac test on generated repositories (see BENCHMARKS.md)
+#   make bench   time mac against its peers on generated repositories (see BENCHMARKS.md)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: build test check bench tools clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile monitoring_as_code/schemas/grafana-dashboard-v11.6-sv41.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
