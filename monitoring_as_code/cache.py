@@ -6,6 +6,7 @@ modification time of every file, so an edited or deleted file in build/ is notic
 The state lives in <src>/.mac-cache/ (not in build/, which must hold only compiled output)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -24,6 +25,17 @@ def _files(root: str):
         for name in sorted(names):
             if name.endswith(_SUFFIXES):
                 yield os.path.join(folder, name)
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """mac's own code and data, and the Python running it."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in _files(_PACKAGE):
+        digest.update(os.path.relpath(path, _PACKAGE).encode() + b"\0")
+        with open(path, "rb") as f:
+            digest.update(hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
 
 
 def input_digest(src: str) -> str:
@@ -58,9 +70,9 @@ def output_fingerprint(out: str) -> Dict[str, list]:
     return found
 
 
-def _state_path(src: str, out: str) -> str:
+def _state_path(src: str, out: str, kind: str = "compile") -> str:
     key = hashlib.sha256(os.path.abspath(out).encode()).hexdigest()[:16]
-    return os.path.join(src, CACHE_DIR, f"compile-{key}.json")
+    return os.path.join(src, CACHE_DIR, f"{kind}-{key}.json")
 
 
 def _output_digest(out: str) -> str:
@@ -68,18 +80,66 @@ def _output_digest(out: str) -> str:
     return hashlib.sha256(json.dumps(sorted(output_fingerprint(out).items())).encode()).hexdigest()
 
 
-def is_fresh(src: str, out: str, digest: Optional[str] = None) -> bool:
+def _load(path: str) -> Optional[dict]:
     try:
-        with open(_state_path(src, out), encoding="utf-8") as f:
-            state = json.load(f)
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
     except (OSError, ValueError):
-        return False
-    return (state.get("input") == (digest or input_digest(src)) and os.path.isdir(out)
-            and state.get("output") == _output_digest(out))
+        return None
 
 
-def record(src: str, out: str, digest: str) -> None:
+class State:
+    """What the last compile of src into out recorded, read once."""
+
+    def __init__(self, src: str, out: str) -> None:
+        self.src, self.out = src, out
+        self.recorded = _load(_state_path(src, out)) or {}
+        self._output: Optional[str] = None
+
+    def _out_unchanged(self) -> bool:
+        """out is as the last compile left it (fingerprint computed once)."""
+        if not self.recorded or not os.path.isdir(self.out):
+            return False
+        if self._output is None:
+            self._output = _output_digest(self.out)
+        return self.recorded.get("output") == self._output
+
+    def fresh(self, digest: str) -> bool:
+        return self.recorded.get("input") == digest and self._out_unchanged()
+
+    def _manifest(self) -> dict:
+        if not self._out_unchanged():
+            return {}
+        manifest = _load(_state_path(self.src, self.out, "outputs")) or {}
+        return manifest if manifest.get("output") == self._output else {}
+
+    def outputs(self) -> Optional[Dict[str, str]]:
+        """{path: sha256} of every file in out, when out is as the last compile left it."""
+        return self._manifest().get("files")
+
+    def tests(self) -> Dict[str, Dict[str, str]]:
+        """{key: {path: sha256}}: the promtool files each alert's inputs gave (collect.py)."""
+        return self._manifest().get("tests", {})
+
+
+def is_fresh(src: str, out: str, digest: Optional[str] = None) -> bool:
+    return State(src, out).fresh(digest or input_digest(src))
+
+
+def record(src: str, out: str, digest: str, outputs: Optional[Dict[str, str]] = None,
+           tests: Optional[Dict[str, Dict[str, str]]] = None) -> None:
+    """After a compile: the input digest and out's fingerprint; and out's {path: sha256},
+    so the next compile can link what did not change (write.Staging), with the alert test
+    files each alert's inputs gave (testing/collect.py)."""
     path = _state_path(src, out)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    output = _output_digest(out)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"input": digest, "output": _output_digest(out)}, f)
+        json.dump({"input": digest, "output": output}, f)
+    manifest = _state_path(src, out, "outputs")
+    if outputs is None:
+        if os.path.exists(manifest):
+            os.remove(manifest)
+        return
+    with open(manifest, "w", encoding="utf-8") as f:
+        json.dump({"output": output, "files": dict(sorted(outputs.items())), "tests": dict(sorted((tests or {}).items()))}, f)

@@ -66,14 +66,18 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
 
     from . import cache
     from .write import NotOurs, Staging, differences
+    from .write import digest as file_digest
 
     digest = cache.input_digest(src)
-    if not no_cache and cache.is_fresh(src, out, digest):
+    state = cache.State(src, out)
+    if not no_cache and state.fresh(digest):
         click.echo(f"mac: {out} is up to date (nothing changed since the last compile)")
         return
     # The staging folder exists before compiling so parallel workers can write into it; it is
-    # removed on any failure, leaving OUT exactly as it was.
-    with (contextlib.nullcontext() if check else Staging(out)) as staging:
+    # removed on any failure, leaving OUT exactly as it was. Files OUT already holds are linked.
+    with (contextlib.nullcontext() if check else Staging(out, state.outputs())) as staging:
+        if staging is not None:
+            staging.previous_tests = state.tests()
         result = compile_tree(src, debug=debug, parallel=True, staging=staging)
         _report(result.problems, fmt)
         if not result.ok:
@@ -87,7 +91,7 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
                 click.echo(f"mac: {out} is out of date; run `make build` (or `mac compile --out {out}`) "
                            "and commit the result", err=True)
                 sys.exit(1)
-            cache.record(src, out, digest)
+            cache.record(src, out, digest, {rel: file_digest(data) for rel, data in result.files.items()})
             click.echo(f"mac: {out} is up to date ({len(result.files)} files)")
             return
         try:
@@ -96,7 +100,7 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
         except NotOurs as exc:
             click.echo(f"mac: {exc}", err=True)
             sys.exit(2)
-    cache.record(src, out, digest)
+    cache.record(src, out, digest, {**staging.hashes, **result.staged}, result.definitions.cache.get("test_files"))
     click.echo(f"mac: wrote {len(result.files) + len(result.staged)} files to {out} "
                f"({result.dashboards} dashboards, {len(result.definitions.alerts)} alerts)")
 

@@ -27,8 +27,8 @@ class Result:
     files: Dict[str, bytes] = field(default_factory=dict)
     # Set when dashboards were compiled in worker processes (definitions then hold none).
     dashboard_count: Optional[int] = None
-    # Files the workers already wrote into the staging folder (not in `files`).
-    staged: Tuple[str, ...] = ()
+    # Files worker processes already wrote into the staging folder (not in `files`): path → sha256.
+    staged: Dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -71,5 +71,5 @@ def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, st
     result = Result(defs, lint.run(defs, lint.load_config(src)))
     if result.ok:
         result.files = emit(defs)
-        result.staged = tuple(sorted(defs.cache.get("staged", ())))
+        result.staged = dict(sorted(defs.cache.get("staged", {}).items()))
     return result

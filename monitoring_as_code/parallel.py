@@ -11,7 +11,7 @@ import os
 import pickle
 import traceback
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 from . import lint
 from .diagnostics import Diagnostic
@@ -41,7 +41,7 @@ class DashboardSummary:
 class ShardResult:
     problems: List[Diagnostic] = field(default_factory=list)
     files: dict = field(default_factory=dict)
-    staged: List[str] = field(default_factory=list)  # written straight into the staging folder
+    staged: Dict[str, str] = field(default_factory=dict)  # written into the staging folder: path → sha256
     summaries: List[Tuple[int, int, DashboardSummary]] = field(default_factory=list)
 
 
@@ -94,8 +94,7 @@ def _shard(loader, files: List[str], claim, order: dict, config, groups, staging
             if staging is None:
                 result.files.update(emitted)
             else:  # written here, while the other workers still compute, not after them all
-                staging.write(emitted)
-                result.staged += list(emitted)
+                result.staged.update(staging.write(emitted))
         result.summaries += [(order.get(d.source.file, -1), d.source.line, DashboardSummary(d.uid, d.title, d.source, d.ignore))
                              for d in dashboards]
 
@@ -187,7 +186,7 @@ def compile_tree(src: str, staging=None):
     problems += [p for r in results for p in r.problems]
     result = Result(rest, sorted(problems, key=Diagnostic.sort_key), dashboard_count=len(summaries))
     if result.ok:
-        staged = [name for r in results for name in r.staged]
+        staged = {name: sha for r in results for name, sha in r.staged.items()}
         result.files = emit(rest, {k: v for r in results for k, v in r.files.items()}, staged)
-        result.staged = tuple(sorted(staged + list(rest.cache.get("staged", ()))))
+        result.staged = dict(sorted({**staged, **rest.cache.get("staged", {})}.items()))
     return result

@@ -3,6 +3,8 @@ from every threshold alert. Problems point at the rule or test that caused them.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import multiprocessing
 import os
 from typing import List, Tuple
@@ -31,12 +33,16 @@ def collect(defs, staging=None) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagno
         else:
             tests.append(test)
     alerts = [a for a in defs.alerts if _derivable(a)]
-    for alert, generated, failure, files in _generate(alerts, _Renderer(defs, tests, staging)):
-        if isinstance(files, dict):
-            defs.cache.setdefault("promtool_tests", {})[alert.name] = files
-        elif files is not None:  # written into staging: nothing left to emit
+    renderer = _Renderer(defs, tests, staging)
+    alerts = _reuse(defs, alerts, renderer, staging)
+    for alert, generated, failure, files in _generate(alerts, renderer):
+        if isinstance(files, _Staged):  # written into staging: nothing left to emit
             defs.cache.setdefault("promtool_tests", {})[alert.name] = {}
-            defs.cache.setdefault("staged", []).extend(files)
+            defs.cache.setdefault("staged", {}).update(files)
+            if failure is None and id(alert) in renderer.keys:
+                defs.cache.setdefault("test_files", {})[renderer.keys[id(alert)]] = dict(files)
+        elif files is not None:
+            defs.cache.setdefault("promtool_tests", {})[alert.name] = files
         if failure is not None:
             problems.append(diag.error(alert.source, RULE,
                                        f"alert {alert.name}: cannot generate boundary tests: {failure}",
@@ -45,6 +51,30 @@ def collect(defs, staging=None) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagno
         else:
             tests.extend(generated)
     return tuple(tests), problems
+
+
+def _reuse(defs, alerts, renderer, staging):
+    """The alerts whose tests must be derived. For the others, `out` already holds their
+    promtool files, made from exactly the same inputs by the same mac (staging.previous_tests:
+    {key: {path: sha256}}): they are linked into the new tree, not simulated again. Alerts
+    with hand-written AlertTests are always derived."""
+    if staging is None:
+        return alerts
+    previous_tests = getattr(staging, "previous_tests", None) or {}
+    todo = []
+    for alert in alerts:
+        if alert.name in renderer.user_tests:
+            todo.append(alert)
+            continue
+        key = renderer.keys[id(alert)] = renderer.key(alert)
+        files = previous_tests.get(key)
+        if files and staging.link(files):
+            defs.cache.setdefault("promtool_tests", {})[alert.name] = {}
+            defs.cache.setdefault("staged", {}).update(files)
+            defs.cache.setdefault("test_files", {})[key] = dict(files)
+        else:
+            todo.append(alert)
+    return todo
 
 
 def _derivable(alert) -> bool:
@@ -62,6 +92,10 @@ def _one(alert):
         return [], str(exc)
 
 
+class _Staged(dict):
+    """{path: sha256} of files a worker wrote into the staging folder."""
+
+
 class _Renderer:
     """An alert's promtool files (emit/promtool_tests.py), made by the worker that derived its
     tests: YAML is most of what a large tree's compile writes, and this way it is written on
@@ -75,6 +109,20 @@ class _Renderer:
         for test in user_tests:
             self.user_tests.setdefault(test.alert.name, []).append(test)
         self.recorded = None
+        self.keys: dict = {}  # id(alert) → key of what its files are made from
+
+    def key(self, alert) -> str:
+        """A digest of everything an alert's generated tests and files are made from: mac's
+        code, the rule as written to its rule file, its group, the recording rules it reads."""
+        from ..cache import code_digest
+        from ..emit.prometheus_rules import rule_data
+        from .layout import dependencies, recording_index
+
+        if self.recorded is None:
+            self.recorded = recording_index(self.groups)
+        parts = [code_digest(), rule_data(alert), repr(alert.boundary), self.group_of[id(alert)].name,
+                 [rule_data(r) for r in dependencies(alert, self.groups, self.recorded)]]
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
     def __call__(self, alert, generated):
         from ..emit.promtool_tests import alert_files
@@ -86,8 +134,7 @@ class _Renderer:
         files = alert_files(alert, tests, self.group_of[id(alert)], self.groups, self.recorded)
         if self.staging is None:
             return files
-        self.staging.write(files)
-        return list(files)
+        return _Staged(self.staging.write(files))
 
 
 # Deriving boundary tests simulates every expression: for large repositories the work is
