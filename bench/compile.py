@@ -17,7 +17,6 @@ median is reported: on a shared 2-core machine single runs vary by ±20 %. Asser
 from __future__ import annotations
 
 import argparse
-import copy
 import glob
 import json
 import os

@@ -122,10 +122,6 @@ class State:
         return self._manifest().get("tests", {})
 
 
-def is_fresh(src: str, out: str, digest: Optional[str] = None) -> bool:
-    return State(src, out).fresh(digest or input_digest(src))
-
-
 def record(src: str, out: str, digest: str, outputs: Optional[Dict[str, str]] = None,
            tests: Optional[Dict[str, Dict[str, str]]] = None) -> None:
     """After a compile: the input digest and out's fingerprint; and out's {path: sha256},

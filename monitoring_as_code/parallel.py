@@ -17,7 +17,7 @@ from . import lint
 from .diagnostics import Diagnostic
 from .emit import grafana
 from .lint import unique_uid
-from .load import DEFINITION_PACKAGES, Definitions, definition_files, loading
+from .load import Definitions, definition_files, loading
 from .source import Source, display_path
 
 # Below this many dashboard modules a fork costs more than it saves.

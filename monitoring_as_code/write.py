@@ -140,16 +140,6 @@ class Staging:
         self.discard()  # after commit() there is nothing left to discard
 
 
-def write_tree(files: Dict[str, bytes], out: str) -> None:
-    """Replace `out` with exactly these files (see Staging)."""
-    if not _is_ours(os.path.abspath(out)):  # before making anything next to it
-        raise NotOurs(f"{os.path.abspath(out)} exists and was not written by mac (no {MARKER} from mac); "
-                      "refusing to replace it: choose another --out or remove it")
-    with Staging(out) as staging:
-        staging.write(files)
-        staging.commit()
-
-
 def differences(files: Dict[str, bytes], out: str) -> List[str]:
     """What `mac compile --check` reports: files that would be added, changed or removed."""
     current = read_tree(out)
