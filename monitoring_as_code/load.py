@@ -203,11 +203,14 @@ def _collect(module, path: str, module_name: str, found: dict, seen: set, proble
 
 
 class _SourceLoader(importlib.machinery.SourceFileLoader):
-    """Reads a definition module in four system calls where importlib's own path takes
-    fourteen (stats, a __pycache__ lookup that fails when bytecode is not written, fstat,
-    ioctl, seeks): on a large tree that is a third of a second of kernel time."""
+    """Where Python writes no bytecode (PYTHONDONTWRITEBYTECODE, as in CI images), reads a
+    definition module in four system calls where importlib's own path takes fourteen (stats,
+    a __pycache__ lookup bound to fail, fstat, ioctl, seeks): on a large tree a third of a
+    second of kernel time. Elsewhere importlib's path, which caches bytecode, is faster."""
 
     def get_code(self, fullname):
+        if not sys.dont_write_bytecode:
+            return super().get_code(fullname)
         fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         try:
             chunks = []

@@ -73,7 +73,18 @@ _OTHER_INTERVAL = "4h44m43s"
 _ANY_VAR = re.compile("(?P<window>" + _RANGE_VAR.pattern + ")|(?P<regex>" + _REGEX_OF_VAR.pattern.replace("([=!])", "(?P<op>[=!])").replace("(\\s*)", "(?P<space>\\s*)") + ")|" + _VAR.pattern)
 
 
+_placeholders: dict = {}  # matched text → replacement: the same few variables recur everywhere
+
+
 def _placeholder(m) -> str:
+    text = m.group(0)
+    found = _placeholders.get(text)
+    if found is None:
+        found = _placeholders[text] = _make_placeholder(m)
+    return found
+
+
+def _make_placeholder(m) -> str:
     if m.group("window") is not None:
         name = m.group(2).strip("${}[]").split(":")[0]
         duration = "4h44m44s" if name == "__rate_interval" else _OTHER_INTERVAL

@@ -1,5 +1,6 @@
 """Discovery: what a definition module defines is compiled; helpers import; grafanalib works too."""
 import json
+import shutil
 
 import yaml
 
@@ -116,3 +117,24 @@ def test_recording_rules_go_to_their_own_file(tmp_path, promtool):
         check = subprocess.run([promtool, "check", "rules", str(tmp_path / "build/prometheus" / name)],
                                capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_definition_modules_load_the_same_with_or_without_bytecode(tmp_path, monkeypatch):
+    """Without bytecode (PYTHONDONTWRITEBYTECODE) mac reads modules itself; otherwise importlib
+    does, caching bytecode in __pycache__ as for any import. Same result either way."""
+    import sys
+
+    from conftest import ROOT
+    from monitoring_as_code.compiler import compile_tree
+
+    for name in ("alerts", "dashboards"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    plain = compile_tree(str(tmp_path))
+    assert not (tmp_path / "dashboards" / "__pycache__").exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cached = compile_tree(str(tmp_path))
+    assert (tmp_path / "dashboards" / "__pycache__").is_dir()
+    again = compile_tree(str(tmp_path))  # now from the cached bytecode
+    assert plain.ok and plain.files == cached.files == again.files
+    assert [str(p) for p in plain.problems] == [str(p) for p in again.problems]
