@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple
 from . import lint
 from .diagnostics import Diagnostic
 from .emit import grafana
-from .lint import unique_uid
+from .lint import dashboard_schema, unique_uid
 from .load import Definitions, definition_files, loading
 from .source import Source, display_path
 
@@ -60,12 +60,12 @@ def _dashboard_files(src: str) -> List[str]:
     return [p for p in definition_files(src) if os.path.abspath(p).startswith(folder)]
 
 
-def _shard(loader, files: List[str], claim, order: dict, config, groups, staging=None) -> ShardResult:
+def _shard(loader, files: List[str], claim, order: dict, config, groups, staging=None,
+           known_metrics=None) -> ShardResult:
     """In a worker: claim chunks of dashboard modules until none are left; import, lint and
     emit each chunk. Chunks are claimed, not dealt out, so a worker that drew quick modules
     takes more and both finish together."""
     result = ShardResult()
-    known_metrics = None
     while True:
         start, stop = claim()
         if start >= len(files):
@@ -169,8 +169,13 @@ def compile_tree(src: str, staging=None):
         # very object the rule group holds. No threads run here, so fork is safe.
         claims = _Claims(len(dashboard_files), shards)
 
+        # Made once here, before the fork, rather than in every worker: the metric catalog and
+        # the schema validator (a 460 KB generated module).
+        known_metrics = lint.Context(Definitions(groups_elsewhere=rest.groups), config).catalog
+        dashboard_schema.prepare()
+
         def shard():
-            return _shard(loader, dashboard_files, claims, order, config, rest.groups, staging)
+            return _shard(loader, dashboard_files, claims, order, config, rest.groups, staging, known_metrics)
 
         # One worker per core but this one: it does the rules, their tests and the stack, then
         # claims dashboards too until none are left.

@@ -64,6 +64,12 @@ def _fast_functions():
     return fastjsonschema.compile(_schema(), use_default=False).__globals__
 
 
+def prepare() -> None:
+    """Import or compile the validators now (parallel.py: once, before forking workers)."""
+    _fast_functions()
+    _panel_validator()
+
+
 def fast_validator():
     functions = _fast_functions()
     return None if functions is None else functions["validate"]
