@@ -1,5 +1,6 @@
-"""The compile of a large tree, on every core: dashboards are split into shards, each loaded,
-linted and emitted by a forked worker, while this process does the rules and the stack.
+"""The compile of a large tree, on every core: forked workers claim chunks of the dashboard
+modules and load, lint, emit and write them, while this process does the rules and the stack
+and then claims dashboards too.
 
 Same problems and byte-identical files as compiler.compile_tree's one-process pipeline (a
 test holds them to it). Only what needs every dashboard at once (unique uids) is checked
@@ -76,10 +77,12 @@ def _shard(loader, files: List[str], claim, order: dict, config, groups, staging
             loader.add(path)
         # A dashboard belongs to the file whose module-level line built it: a module that
         # imports another module's dashboard does not compile it a second time; the owner does.
+        # One that names no dashboard module at all stays where it was found.
         own = {display_path(p) for p in chunk}
         dashboards = []
         for d in loader.found["dashboards"][found:]:
-            if getattr(d.source, "file", None) in own:
+            where = getattr(d.source, "file", None)
+            if where in own or where not in order:
                 dashboards.append(d)
             else:
                 loader.seen.discard(id(d))  # so the chunk holding its file still collects it
