@@ -157,7 +157,7 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
     from .diff.compare import compare
     from .diff.render import RENDERERS
     from .diff.revisions import GitError, checkout, default_base, git
-    from .diff.snapshot import snapshot
+    from .diff.snapshot import snapshot_trees
 
     src = os.path.abspath(src)
     try:
@@ -168,26 +168,28 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
     except GitError as exc:
         click.echo(f"mac: {exc}", err=True)
         sys.exit(2)
-    folders, snapshots = [], []
+    folders = []
     try:
+        trees = []
         for ref in (base, head):
             folder = src if ref is None else checkout(top, ref, subdir)
             if ref is not None:
                 folders.append(folder)
-            result = compile_tree(folder)
+            trees.append(folder)
+        snapshots = snapshot_trees(trees)
+        for ref, (_, result) in zip((base, head), snapshots):
             if not result.ok:
                 _report(result.problems, "text")
                 click.echo(f"mac: {ref or 'the working tree'} does not compile", err=True)
                 sys.exit(1)
-            snapshots.append((snapshot(result.definitions), result.definitions))
     except GitError as exc:
         click.echo(f"mac: {exc}", err=True)
         sys.exit(2)
     finally:
         for folder in folders:
             shutil.rmtree(folder if not subdir else folder[: -len(subdir) - 1], ignore_errors=True)
-    (before, _), (after, head_defs) = snapshots
-    changes = compare(before, after, catalog(head_defs))
+    (before, _), (after, head) = snapshots
+    changes = compare(before, after, catalog(head.definitions))
     click.echo(RENDERERS[fmt](changes).rstrip("\n"))
     if exit_code and changes:
         sys.exit(1)

@@ -119,8 +119,9 @@ class _Claims:
         return start, start + size
 
 
-def _fork(work) -> Tuple[int, int]:
-    """Run work() in a child; (pid, fd to read its pickled ShardResult or traceback from)."""
+def fork(work) -> Tuple[int, int]:
+    """Run work() in a forked child; (pid, fd to read its pickled result or traceback from).
+    collect_child() reads it and reaps the child."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's stack (nor pytest's)
@@ -139,15 +140,15 @@ def _fork(work) -> Tuple[int, int]:
     return pid, read
 
 
-def _collect_child(pid: int, fd: int) -> ShardResult:
+def collect_child(pid: int, fd: int):
     with os.fdopen(fd, "rb") as f:
         data = f.read()
     os.waitpid(pid, 0)
     if not data:
-        raise RuntimeError(f"mac: a compile worker (pid {pid}) died without a result")
+        raise RuntimeError(f"mac: a worker process (pid {pid}) died without a result")
     status, value = pickle.loads(data)
     if status != "ok":
-        raise RuntimeError(f"mac: a compile worker failed:\n{value}")
+        raise RuntimeError(f"mac: a worker process failed:\n{value}")
     return value
 
 
@@ -182,7 +183,7 @@ def compile_tree(src: str, staging=None):
 
         # One worker per core but this one: it does the rules, their tests and the stack, then
         # claims dashboards too until none are left.
-        children = [_fork(shard) for _ in range(shards - 1)]
+        children = [fork(shard) for _ in range(shards - 1)]
         results = []
         try:
             rest.tests, test_problems = collect(rest, staging)
@@ -190,7 +191,7 @@ def compile_tree(src: str, staging=None):
             problems = lint.run(rest, config, rules=SHARD_RULES)
             results.append(shard())
         finally:
-            results += [_collect_child(pid, fd) for pid, fd in children]
+            results += [collect_child(pid, fd) for pid, fd in children]
     summaries = [DashboardSummary(d.uid, d.title, d.source, d.ignore) for d in rest.dashboards]
     summaries += [s for _, _, s in sorted((r for res in results for r in res.summaries), key=lambda r: r[:2])]
     problems += lint.run(Definitions(dashboards=tuple(summaries)), config, rules=TREE_RULES)

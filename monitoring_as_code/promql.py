@@ -1,6 +1,7 @@
 """PromQL facts mac needs, on top of promql-parser: syntax, and an alert's threshold comparison."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -41,12 +42,29 @@ def _is_filter_comparison(node) -> bool:
             and not (node.modifier is not None and node.modifier.return_bool))
 
 
+@functools.lru_cache(maxsize=65536)
+def _analysis(text: str):
+    """(normalized text, comparison, metric names) of an expression, from one parse: lint,
+    boundary tests, `mac diff`'s snapshot and comparison each ask, about the same alerts."""
+    node = parse(text)
+    return str(node), _comparison_of(node), tuple(_metric_names_of(node))
+
+
+def normalized(text: str) -> str:
+    """The expression as promql-parser prints it: formatting differences gone."""
+    return _analysis(text)[0]
+
+
 def comparison(expr) -> Optional[Comparison]:
     """The threshold comparison of an alert expression, or None when it has none.
 
     Looks through `and`/`unless` (their left side decides which series fire; the right
     side only filters) and parentheses. One side must be a number literal."""
-    node = _unwrap(parse(expr) if isinstance(expr, str) else expr)
+    return _analysis(expr)[1] if isinstance(expr, str) else _comparison_of(expr)
+
+
+def _comparison_of(node) -> Optional[Comparison]:
+    node = _unwrap(node)
     while isinstance(node, promql_parser.BinaryExpr) and _op(node) in ("and", "unless"):
         node = _unwrap(node.lhs)
     if not _is_filter_comparison(node):
@@ -160,7 +178,10 @@ def facts(node) -> Facts:
 
 def metric_names(expr) -> list:
     """Metric names of every vector selector, in order of appearance."""
-    node = parse(expr) if isinstance(expr, str) else expr
+    return list(_analysis(expr)[2]) if isinstance(expr, str) else _metric_names_of(expr)
+
+
+def _metric_names_of(node) -> list:
     names = []
 
     def visit(n):

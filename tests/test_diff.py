@@ -103,3 +103,23 @@ def test_a_query_on_a_metric_missing_from_the_catalog_is_flagged(repo):
 def test_outside_git_is_a_usage_error(tmp_path):
     result = run_mac("diff", cwd=tmp_path)
     assert result.returncode == 2 and "mac:" in result.stderr
+
+
+def test_a_revision_that_does_not_pass_lint_is_named(repo):
+    """The base revision is checked in a forked process, the head in this one: a problem in
+    either is reported with its line, and the diff stops."""
+    edit(repo / "alerts" / "node.py", "* 100 < 15", "* 100 <")
+    git(repo, "commit", "-qam", "broken")
+    git(repo, "checkout", "-q", "-b", "fixed")
+    edit(repo / "alerts" / "node.py", "* 100 <", "* 100 < 12")
+    git(repo, "commit", "-qam", "fixed")
+    broken_base = run_mac("diff", "--base", "change", "--head", "fixed", cwd=repo)
+    assert broken_base.returncode == 1
+    assert "alerts/node.py:53: [error]" in broken_base.stderr
+    assert "mac: change does not compile" in broken_base.stderr
+    broken_head = run_mac("diff", "--base", "main", "--head", "change", cwd=repo)
+    assert broken_head.returncode == 1
+    assert "mac: change does not compile" in broken_head.stderr
+    fine = run_mac("diff", "--base", "main", "--head", "fixed", "--format", "text", cwd=repo)
+    assert fine.returncode == 0, fine.stderr
+    assert fine.stdout.splitlines()[0] == "DiskSpaceLow: threshold < 15 → < 12  [threshold loosened: fires less often]"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Dict
 
 from .. import promql
-from ..emit.grafana import dashboard_data
+from ..emit.grafana import cached_data
 from ..emit.prometheus_rules import expression_text
 
 
 def _expr(text: str) -> str:
     """Formatting does not count as a change: compare the parsed form."""
     try:
-        return str(promql.parse(text))
+        return promql.normalized(text)
     except ValueError:
         return " ".join(text.split())
 
@@ -29,8 +29,8 @@ def alert_snapshot(rule, group: str) -> dict:
     }
 
 
-def _panels(dashboard) -> Dict[str, dict]:
-    data = dashboard_data(dashboard)
+def _panels(defs, dashboard) -> Dict[str, dict]:
+    data = cached_data(defs, dashboard)  # built once already, when lint checked it
     links = {p.title: p.thresholds_from.alert.name for p in dashboard.all_panels() if p.thresholds_from is not None}
     flat = []
     for panel in data["panels"]:
@@ -71,7 +71,7 @@ def snapshot(defs) -> dict:
         dashboards[d.uid] = {
             "title": d.title, "tags": list(d.tags), "refresh": d.refresh,
             "variables": {v.name: getattr(v, "query", getattr(v, "plugin", "")) for v in d.variables},
-            "panels": _panels(d), "source": str(d.source),
+            "panels": _panels(defs, d), "source": str(d.source),
         }
     stack = {}
     if defs.stack is not None:
@@ -85,3 +85,32 @@ def snapshot(defs) -> dict:
             "metrics_allow": list(s.nginx.metrics_allow),
         }
     return {"alerts": alerts, "recording_rules": records, "dashboards": dashboards, "stack": stack}
+
+
+def snapshot_trees(folders):
+    """[(snapshot, check result)] of each source tree (compiler.check_tree). The trees are
+    checked side by side on a machine with cores to spare: the first in forked children (the
+    result comes back without its definitions), the last here."""
+    import multiprocessing
+    import os
+
+    from ..compiler import check_tree
+    from ..parallel import collect_child, fork
+
+    def one(folder):
+        result = check_tree(folder)
+        return (snapshot(result.definitions) if result.ok else None), result
+
+    def in_child(folder):
+        snap, result = one(folder)
+        result.definitions = None  # models hold what a pickle cannot carry (and need not)
+        return snap, result
+
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [one(folder) for folder in folders]
+    children = [fork(lambda folder=folder: in_child(folder)) for folder in folders[:-1]]
+    try:
+        last = one(folders[-1])
+    finally:
+        done = [collect_child(pid, fd) for pid, fd in children]
+    return done + [last]
