@@ -175,6 +175,24 @@ def main() -> None:
             with open(path, "w") as f:
                 f.write(text.replace(old, new, 1))
             rows.append((f"mac compile after changing {label}", *run(MAC + ["compile", "--out", "build"], full)[:3], None))
+        # mac diff on the large tree: one alert's threshold changed between two commits.
+        def git(*args):
+            subprocess.run(["git", "-c", "user.email=bench@mac", "-c", "user.name=bench", *args], cwd=full,
+                           check=True, capture_output=True)
+
+        with open(os.path.join(full, ".gitignore"), "w") as f:
+            f.write("build/\n.mac-cache/\n")
+        git("init", "-q", "-b", "main")
+        git("add", "-A")
+        git("commit", "-qm", "base")
+        path = os.path.join(full, "alerts", "gen_00200.py")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace(" > ", " > 1", 1))
+        git("commit", "-qam", "change")
+        t, c, m, result = run(MAC + ["diff", "--base", "HEAD~1", "--head", "HEAD"], full)
+        rows.append((f"mac diff, one threshold changed ({result.stdout.strip().splitlines()[0][:60]})", t, c, m, None))
         t, c, m, result = run(MAC + ["test"], tests)
         rows.append((f"mac test: {args.test_alerts} alerts ({result.stdout.strip().splitlines()[-1]})", t, c, m, None))
     finally:
@@ -187,7 +205,7 @@ def main() -> None:
     for label, t, c, m, b in rows:
         lines.append(f"| {label} | {t:.2f} | {cell(c, '{:.2f}')} | {cell(m, '{:.0f}')} | "
                      f"{cell(None if b is None else b / 1024, '{:.1f} KB')} |")
-    mac, grafanalib, foundation, full_row, _, again_row, panel_row, alert_row = rows[:8]
+    mac, grafanalib, foundation, full_row, _, again_row, panel_row, alert_row, diff_row = rows[:9]
     ratios = [
         f"- dashboards, wall: mac {mac[1]:.2f} s, foundation-sdk {foundation[1]:.2f} s "
         f"(mac/foundation {mac[1] / foundation[1]:.2f}), grafanalib {grafanalib[1]:.2f} s "
@@ -202,6 +220,7 @@ def main() -> None:
         f"- rebuild with nothing changed: {again_row[1]:.2f} s (median of {args.repeat}); after one change: "
         f"{panel_row[1]:.2f} s (a panel), {alert_row[1]:.2f} s (an alert); "
         f"peak memory of the full compile: {full_row[3]:.0f} MiB",
+        f"- mac diff between two commits of the large tree: {diff_row[1]:.2f} s",
     ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = "\n".join(lines) + "\n\n" + "\n".join(ratios) + f"\n\nMachine: {machine}.\n"
