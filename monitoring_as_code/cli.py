@@ -175,7 +175,8 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
             folder = src if ref is None else checkout(top, ref, subdir)
             if ref is not None:
                 folders.append(folder)
-            trees.append(folder)
+            # Problems in a checked-out revision name its files as in the repository.
+            trees.append((folder, os.getcwd() if ref is None else (folder[: -len(subdir) - 1] if subdir else folder)))
         snapshots = snapshot_trees(trees)
         for ref, (_, result) in zip((base, head), snapshots):
             if not result.ok:

@@ -87,30 +87,36 @@ def snapshot(defs) -> dict:
     return {"alerts": alerts, "recording_rules": records, "dashboards": dashboards, "stack": stack}
 
 
-def snapshot_trees(folders):
-    """[(snapshot, check result)] of each source tree (compiler.check_tree). The trees are
-    checked side by side on a machine with cores to spare: the first in forked children (the
-    result comes back without its definitions), the last here."""
+def snapshot_trees(trees):
+    """[(snapshot, check result)] of each (source folder, folder its paths are shown from)
+    (compiler.check_tree). The trees are checked side by side on a machine with cores to
+    spare: the first in forked children (the result comes back without its definitions),
+    the last here."""
     import multiprocessing
     import os
 
     from ..compiler import check_tree
     from ..parallel import collect_child, fork
 
-    def one(folder):
-        result = check_tree(folder)
-        return (snapshot(result.definitions) if result.ok else None), result
+    def one(folder, shown_from):
+        here = os.getcwd()
+        os.chdir(shown_from)
+        try:
+            result = check_tree(folder)
+            return (snapshot(result.definitions) if result.ok else None), result
+        finally:
+            os.chdir(here)
 
-    def in_child(folder):
-        snap, result = one(folder)
+    def in_child(folder, shown_from):
+        snap, result = one(folder, shown_from)
         result.definitions = None  # models hold what a pickle cannot carry (and need not)
         return snap, result
 
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [one(folder) for folder in folders]
-    children = [fork(lambda folder=folder: in_child(folder)) for folder in folders[:-1]]
+        return [one(*tree) for tree in trees]
+    children = [fork(lambda tree=tree: in_child(*tree)) for tree in trees[:-1]]
     try:
-        last = one(folders[-1])
+        last = one(*trees[-1])
     finally:
         done = [collect_child(pid, fd) for pid, fd in children]
     return done + [last]
