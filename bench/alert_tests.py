@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -23,6 +22,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 from generate import generate  # noqa: E402
+from report import machine, publish  # noqa: E402
 
 
 def timed(cmd, cwd, repeat):
@@ -80,13 +80,8 @@ def main() -> None:
     header = ("repository", "mac test result", "mac test s", "mac compile s", "naive layout, promtool only s")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     version = subprocess.run([promtool, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    text = "\n".join(lines) + f"\n\nMachine: {machine}; {version}.\n"
-    print(text)
-    if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(text)
+    publish("\n".join(lines) + f"\n\nMachine: {machine()}; {version}.\n", args.markdown)
 
 
 if __name__ == "__main__":

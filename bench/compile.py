@@ -20,7 +20,6 @@ import argparse
 import glob
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -31,6 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from generate import generate  # noqa: E402
+from report import machine, publish  # noqa: E402
 
 PY = sys.executable
 MAC = [PY, "-m", "monitoring_as_code"]
@@ -222,12 +222,7 @@ def main() -> None:
         f"peak memory of the full compile: {full_row[3]:.0f} MiB",
         f"- mac diff between two commits of the large tree: {diff_row[1]:.2f} s",
     ]
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    text = "\n".join(lines) + "\n\n" + "\n".join(ratios) + f"\n\nMachine: {machine}.\n"
-    print(text)
-    if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(text)
+    publish("\n".join(lines) + "\n\n" + "\n".join(ratios) + f"\n\nMachine: {machine()}.\n", args.markdown)
 
 
 if __name__ == "__main__":

@@ -39,13 +39,12 @@ def code_digest() -> str:
 
 
 def input_digest(src: str) -> str:
-    digest = hashlib.sha256(sys.version.encode())
+    digest = hashlib.sha256(code_digest().encode())
     paths = []
     for name in _SOURCES:
         paths.extend(_files(os.path.join(src, name)))
     paths += [os.path.join(src, n) for n in sorted(os.listdir(src))
               if n.endswith((".py", ".toml")) and os.path.isfile(os.path.join(src, n))]
-    paths += list(_files(_PACKAGE))
     for path in paths:
         digest.update(path.encode() + b"\0")
         with open(path, "rb") as f:
@@ -95,6 +94,7 @@ class State:
         self.src, self.out = src, out
         self.recorded = _load(_state_path(src, out)) or {}
         self._output: Optional[str] = None
+        self._outputs_file: Optional[dict] = None
 
     def _out_unchanged(self) -> bool:
         """out is as the last compile left it (fingerprint computed once)."""
@@ -110,7 +110,9 @@ class State:
     def _manifest(self) -> dict:
         if not self._out_unchanged():
             return {}
-        manifest = _load(_state_path(self.src, self.out, "outputs")) or {}
+        if self._outputs_file is None:  # megabytes on a large tree: read once
+            self._outputs_file = _load(_state_path(self.src, self.out, "outputs")) or {}
+        manifest = self._outputs_file
         return manifest if manifest.get("output") == self._output else {}
 
     def outputs(self) -> Optional[Dict[str, str]]:

@@ -67,20 +67,28 @@ class Staging:
         self.previous_tests: Dict[str, Dict[str, str]] = {}  # see testing/collect.py's _reuse
         self.hashes: Dict[str, str] = {}  # what this process staged: path → sha256
 
+    def _place(self, rel: str) -> str:
+        """The staged path of `rel`, its folder made."""
+        path = os.path.join(self.path, *rel.split("/"))
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)  # exist_ok: another worker may make it too
+            self._folders.add(folder)
+        return path
+
+    def _current(self, rel: str) -> str:
+        """`rel` as `out` holds it now."""
+        return os.path.join(self.out, *rel.split("/"))
+
     def write(self, files: Dict[str, bytes]) -> Dict[str, str]:
         """Stage the files; their {path: sha256}."""
         written = {}
         for rel, data in files.items():
-            parts = rel.split("/")
-            path = os.path.join(self.path, *parts)
-            folder = os.path.dirname(path)
-            if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)  # exist_ok: another worker may make it too
-                self._folders.add(folder)
+            path = self._place(rel)
             written[rel] = sha = digest(data)
             if self.previous.get(rel) == sha:
                 try:
-                    os.link(os.path.join(self.out, *parts), path)
+                    os.link(self._current(rel), path)
                     continue
                 except OSError:
                     pass  # gone or not linkable: write it
@@ -97,13 +105,8 @@ class Staging:
         done = []
         try:
             for rel in files:
-                parts = rel.split("/")
-                path = os.path.join(self.path, *parts)
-                folder = os.path.dirname(path)
-                if folder not in self._folders:
-                    os.makedirs(folder, exist_ok=True)
-                    self._folders.add(folder)
-                os.link(os.path.join(self.out, *parts), path)
+                path = self._place(rel)
+                os.link(self._current(rel), path)
                 done.append(path)
         except OSError:
             for path in done:

@@ -14,6 +14,7 @@ from .. import promql
 from ..model.durations import is_duration
 from .boundary import boundary_tests
 from .inputs import CannotDrive
+from .layout import recording_index
 from .model import AlertTest
 
 RULE = "test/boundary"
@@ -108,7 +109,7 @@ class _Renderer:
         self.user_tests: dict = {}
         for test in user_tests:
             self.user_tests.setdefault(test.alert.name, []).append(test)
-        self.recorded = None
+        self.recorded = recording_index(self.groups)
         self.keys: dict = {}  # id(alert) → key of what its files are made from
 
     def key(self, alert) -> str:
@@ -116,20 +117,15 @@ class _Renderer:
         code, the rule as written to its rule file, its group, the recording rules it reads."""
         from ..cache import code_digest
         from ..emit.prometheus_rules import rule_data
-        from .layout import dependencies, recording_index
+        from .layout import dependencies
 
-        if self.recorded is None:
-            self.recorded = recording_index(self.groups)
         parts = [code_digest(), rule_data(alert), repr(alert.boundary), self.group_of[id(alert)].name,
                  [rule_data(r) for r in dependencies(alert, self.groups, self.recorded)]]
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
     def __call__(self, alert, generated):
         from ..emit.promtool_tests import alert_files
-        from .layout import recording_index
 
-        if self.recorded is None:
-            self.recorded = recording_index(self.groups)
         tests = self.user_tests.get(alert.name, []) + list(generated)
         files = alert_files(alert, tests, self.group_of[id(alert)], self.groups, self.recorded)
         if self.staging is None:
