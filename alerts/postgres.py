@@ -1,18 +1,21 @@
 """PostgreSQL alerts from postgres_exporter (job "postgres")."""
 from monitoring_as_code import AlertRule, RuleGroup
-from monitoring_as_code.testing import AlertTest, Series, constant, fires, not_firing, pending, quiet, step, threshold_tests
+from monitoring_as_code.testing import (AlertTest, Series, constant, fires, not_firing, pending, quiet, stale, step,
+                                        threshold_tests)
 
 from alerts.common import runbook
 
 postgresql_down = AlertRule(
     name="PostgreSQLDown",
     # pg_up is 1 when the exporter can query PostgreSQL; `< 1` reads as "not up" and gives
-    # the dashboard's status panel its red/green boundary.
-    expr='pg_up{job="postgres"} < 1',
+    # the dashboard's status panel its red/green boundary. When the exporter itself is down,
+    # pg_up vanishes: then the scrape's own `up` (0) stands in, so the alert fires either way.
+    expr='(pg_up{job="postgres"} or on (instance, job) up{job="postgres"}) < 1',
     for_="1m",
     severity="critical",
     summary="PostgreSQL is down on {{ $labels.instance }}",
-    description="postgres_exporter on {{ $labels.instance }} cannot reach PostgreSQL (pg_up = {{ $value }}).",
+    description="PostgreSQL on {{ $labels.instance }} cannot be reached: pg_up, or the exporter's up when it "
+                "is down itself, is {{ $value }}.",
     runbook_url=runbook("PostgreSQLDown"),
 )
 
@@ -44,5 +47,12 @@ tests = [
         postgresql_down, "a restart shorter than a minute does not page",
         series=[Series(f"pg_up{{{PG}}}", constant(1, "3m") + " 0 " + constant(1, "6m"))],
         expect=[pending(at="3m"), quiet(between=("4m", "9m"))],
+    ),
+    AlertTest(
+        postgresql_down, "the exporter down (pg_up gone, up 0) pages too",
+        series=[Series(f"pg_up{{{PG}}}", constant(1, "2m") + " " + stale()),
+                Series(f"up{{{PG}}}", constant(1, "2m") + " " + constant(0, "10m"))],
+        expect=[not_firing(between=("0m", "1m")), pending(at="2m"),
+                fires(at="3m", labels={"instance": "db-1:9187", "job": "postgres"})],
     ),
 ]

@@ -12,12 +12,13 @@ MUTATIONS = {
     "DiskSpaceLow": ("node.py", ("< 15", "< 20"), ("< 15", "> 15"), ('for_="5m"', 'for_="4m"')),
     "HighCPUUsage": ("node.py", ("> 80", "> 90"), ("> 80", "< 80"), ('for_="5m"', 'for_="3m"')),
     "HighMemoryUsage": ("node.py", ("> 85", "> 80"), ("> 85", "< 85"), ('for_="5m"', 'for_="4m"')),
-    "PostgreSQLDown": ("postgres.py", ("} < 1", "} < 0"), ("} < 1", "} > 1"), ('for_="1m"', 'for_="0s"')),
+    "PostgreSQLDown": ("postgres.py", (") < 1", ") < 0"), (") < 1", ") > 1"), ('for_="1m"', 'for_="0s"')),
     "TooManyDBConnections": ("postgres.py", ("> 80", "> 100"), ("> 80", "< 80"), ('for_="5m"', 'for_="2m"')),
     "RedisDown": ("redis.py", ("< 1", "< 0"), ("< 1", "> 1"), ('for_="1m"', 'for_="0s"')),
     "HighErrorRate": ("api.py", ("> 0.1", "> 0.2"), ("> 0.1", "< 0.1"), ('for_="5m"', 'for_="4m"')),
     "SlowResponseTime": ("api.py", ("> 2", "> 3"), ("> 2", "< 2"), ('for_="5m"', 'for_="1m"')),
     "JobQueueBacklog": ("api.py", ("> 100", "> 150"), ("> 100", "< 100"), ('for_="10m"', 'for_="5m"')),
+    "TargetDown": ("targets.py", ("== 0", "== 1"), ("== 0", "!= 0"), ('for_="1m"', 'for_="0s"')),
 }
 CASES = [(alert, kind, index) for alert in MUTATIONS
          for index, kind in enumerate(("threshold", "comparison", "for"), start=1)]

@@ -17,7 +17,9 @@ def datasource_data(g) -> dict:
 
 def provider_data(g) -> dict:
     return {"apiVersion": 1, "providers": [{
-        "name": "mac", "type": "file", "folder": g.folder, "disableDeletion": True, "allowUiUpdates": False,
+        "name": "mac", "type": "file", "folder": g.folder, # Deletion on: a dashboard removed from the sources (its file gone) leaves Grafana
+        # too. allowUiUpdates off: edits made in the UI would be overwritten at the next sync.
+        "disableDeletion": False, "allowUiUpdates": False,
         "updateIntervalSeconds": 60,
         # build/grafana/dashboards/ is deployed here.
         "options": {"path": g.dashboards_path, "foldersFromFilesStructure": False},

@@ -127,6 +127,10 @@ class _Renderer:
         from ..emit.promtool_tests import alert_files
 
         tests = self.user_tests.get(alert.name, []) + list(generated)
+        if not tests:
+            # As emit/promtool_tests.py does in one process: no tests, no files (not an
+            # empty test file), so every path gives the same tree.
+            return {} if self.staging is None else _Staged()
         files = alert_files(alert, tests, self.group_of[id(alert)], self.groups, self.recorded)
         if self.staging is None:
             return files

@@ -81,7 +81,9 @@ class Engine:
         self.series = series  # labels (with __name__) → [(t seconds, value)], sorted by t
         self._times = {labels: [ts for ts, _ in samples] for labels, samples in series.items()}
         self._clean = {labels: not any(math.isnan(v) for _, v in samples) for labels, samples in series.items()}
-        self._selected: Dict[int, list] = {}
+        # Keyed by the selector object itself (held here, so alive): an id() of one that was
+        # garbage-collected can be reused by another and return the wrong series.
+        self._selected: Dict[_Selector, list] = {}
 
     def eval(self, node, t: float):
         """The value of a parsed expression at t: a float or a Vector."""
@@ -90,10 +92,10 @@ class Engine:
     # -- selectors -----------------------------------------------------------
     def _select(self, selector: _Selector):
         """Series matching a selector; the same at every evaluation time, so found once."""
-        found = self._selected.get(id(selector))
+        found = self._selected.get(selector)
         if found is None:
             found = [(labels, samples) for labels, samples in self.series.items() if selector.accepts(dict(labels))]
-            self._selected[id(selector)] = found
+            self._selected[selector] = found
         return found
 
     def _instant(self, selector: _Selector, t) -> Vector:
