@@ -68,7 +68,8 @@ def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, st
     defs = load(src, debug=debug)
     defs.tests, test_problems = collect(defs, staging)
     defs.problems.extend(test_problems)
-    result = Result(defs, lint.run(defs, lint.load_config(src)))
+    config = lint.load_config(src)
+    result = Result(defs, sorted([*config.problems, *lint.run(defs, config)], key=Diagnostic.sort_key))
     if result.ok:
         result.files = emit(defs)
         result.staged = dict(sorted(defs.cache.get("staged", {}).items()))
@@ -80,4 +81,5 @@ def check_tree(src: str = ".") -> Result:
     they pass lint). Boundary tests are not derived and nothing is emitted: on a tree of
     10,000 alerts that is most of a compile."""
     defs = load(src)
-    return Result(defs, lint.run(defs, lint.load_config(src)))
+    config = lint.load_config(src)
+    return Result(defs, sorted([*config.problems, *lint.run(defs, config)], key=Diagnostic.sort_key))

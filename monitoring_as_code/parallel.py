@@ -195,6 +195,7 @@ def compile_tree(src: str, staging=None):
     summaries = [DashboardSummary(d.uid, d.title, d.source, d.ignore) for d in rest.dashboards]
     summaries += [s for _, _, s in sorted((r for res in results for r in res.summaries), key=lambda r: r[:2])]
     problems += lint.run(Definitions(dashboards=tuple(summaries)), config, rules=TREE_RULES)
+    problems += config.problems
     problems += [p for r in results for p in r.problems]
     result = Result(rest, sorted(problems, key=Diagnostic.sort_key), dashboard_count=len(summaries))
     if result.ok:

@@ -8,14 +8,17 @@ from typing import Optional
 
 import promql_parser
 
+from .dialect import prepare, quoted_names
+
 COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
 # How a comparison reads when its operands are swapped: `15 > x` is `x < 15`.
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def parse(expr: str):
-    """The parsed expression; ValueError with promql-parser's message on a syntax error."""
-    return promql_parser.parse(expr)
+    """The parsed expression; ValueError with promql-parser's message on a syntax error.
+    2.42's holt_winters and \\Q…\\E are made parseable first (dialect.prepare)."""
+    return promql_parser.parse(prepare(expr))
 
 
 @dataclass(frozen=True)
@@ -137,10 +140,13 @@ class Facts:
     metric_names: tuple  # every selector's metric name, each once, in order
     range_calls: tuple  # (function, window seconds) for each call given a range vector
     raw_selectors: tuple  # metric names read outside rate()-like functions and count/group
+    functions: tuple = ()  # names of the functions and aggregations called, each once
+    regexes: tuple = ()  # the patterns of =~ and !~ matchers, each once
+    quoted_name: bool = False  # a quoted metric or label name ({"name"}, Prometheus 3)
 
 
-def facts(node) -> Facts:
-    names, ranges, raw = [], [], []
+def facts(node, text: str = "") -> Facts:
+    names, ranges, raw, functions, regexes = [], [], [], [], []
     vector, matrix, call, aggregate = (promql_parser.VectorSelector, promql_parser.MatrixSelector,
                                        promql_parser.Call, promql_parser.AggregateExpr)
     binary = promql_parser.BinaryExpr
@@ -153,16 +159,21 @@ def facts(node) -> Facts:
                 names.append(n.name)
                 if not counted:
                     raw.append(n.name)
+            for m in n.matchers.matchers:
+                if str(m.op).endswith("Re"):
+                    regexes.append(m.value)
         elif kind is matrix:
             visit(n.vector_selector, counted)
         elif kind is call:
             name = n.func.name
+            functions.append(name)
             inner = counted or name in COUNTER_FUNCTIONS
             for arg in n.args:
                 if type(arg) is matrix:
                     ranges.append((name, arg.range.total_seconds()))
                 visit(arg, inner)
         elif kind is aggregate:
+            functions.append(_op(n))
             if n.param is not None:
                 visit(n.param, True)
             visit(n.expr, counted or _op(n) in COUNTING_AGGREGATIONS)
@@ -173,7 +184,8 @@ def facts(node) -> Facts:
             visit(n.expr, counted)
 
     visit(node, False)
-    return Facts(tuple(dict.fromkeys(names)), tuple(ranges), tuple(dict.fromkeys(raw)))
+    return Facts(tuple(dict.fromkeys(names)), tuple(ranges), tuple(dict.fromkeys(raw)),
+                 tuple(dict.fromkeys(functions)), tuple(dict.fromkeys(regexes)), quoted_names(text))
 
 
 def metric_names(expr) -> list:

@@ -25,7 +25,7 @@ MESSAGES = {
     "promql/rate-window": "alert ShortWindow: rate() over [30s] is shorter than 4× the scrape interval (1m)",
     "promql/unknown-metric": "unknown metric node_memory_MemAvailabel_bytes; did you mean node_memory_MemAvailable_bytes?",
     "rule/duration": "alert WordyFor: for '5 minutes' is not a duration",
-    "rule/group-name": "rule group 'mistakes' is already defined at alerts/mistakes.py:24",
+    "rule/group-name": "rule group 'mistakes' is already defined at alerts/mistakes.py:27",
     "model/type": "group typed: rules[0] is a dict, not an AlertRule or RecordingRule",
     "dashboard/datasource-variable": "panel 'Pinned' uses datasource 'P1809F7CD0C75ACF3' instead of the dashboard's "
                                      "variable ${datasource}",
@@ -33,8 +33,27 @@ MESSAGES = {
     "panel/unit": "panel 'Unitless' has no unit",
     "panel/title-description": "panel 'Undescribed' has no description",
     "panel/has-queries": "panel 'Empty' has no queries",
-    "dashboard/schema": "dashboard mistakes: schema: panels/5/fieldConfig/defaults/min: '0' is not of type 'number'",
-    "panel/layout": "panel 'On top' overlaps panel 'Base' (defined at dashboards/mistakes.py:26)",
+    "dashboard/schema": "dashboard mistakes: schema: templating/list/1/refresh: 5 is not one of [0, 1, 2]",
+    "dashboard/title": "dashboard untitled: title '' is empty",
+    "value/finite": "panel 'Infinite max': max is inf",
+    "promql/dialect": "alert Newer: mad_over_time is not in Prometheus 2.42 (added in 2.51)",
+    "rule/labels": "alert Dashed: label name 'team-name' is not a label name (letters, digits and _, not starting "
+                   "with a digit)",
+    "rule/template": "alert Templated: annotation description: template error at column 13: function 'humanise' "
+                     "not defined",
+    "stack/nginx": "Stack prometheus_external_path '/prometheus; allow all/' is not a URL path such as /prometheus/ "
+                   "(plain segments, starting and ending with /)",
+    "stack/prometheus": "ScrapeJob 'node': target '127.0.0.1:9100/metrics' has a scheme or a path: a target is "
+                        "host:port (set the scheme and metrics_path on the job)",
+    "stack/secret": "Email password_file 'smtp_password' is not an absolute file path of plain characters (letters, "
+                    "digits, . _ + @ = , -), without . or .. segments",
+    "stack/alertmanager": "Route 'warning': repeat_interval '4 hours' is not a Prometheus duration (such as 30s, 5m "
+                          "or 1h30m)",
+    "stack/grafana-ini": "Grafana folder 'mac\\n[security]' holds a control character or line break, which would "
+                         "end the value and start new settings",
+    "stack/allow-all": "Nginx serves /metrics to every address (metrics_allow all)",
+    "stack/sentry": "Sentry traces_sample_rate 1.5 is not a number from 0 to 1",
+    "panel/layout": "panel 'On top' overlaps panel 'Base' (defined at dashboards/mistakes.py:27)",
     "dashboard/unique-uid": "dashboard uid 'mistakes' is already used at dashboards/mistakes.py:16",
 }
 

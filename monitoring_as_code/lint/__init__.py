@@ -15,15 +15,18 @@ from ..diagnostics import Diagnostic, Severity
 from ..promql import facts, parse, substitute_grafana_variables
 from ..source import Source
 from . import (alert_annotations, alert_comparison, alert_for, alert_name, alert_severity, dashboard_schema,
-               datasource_variable, durations, group_names, model_types, panel_has_queries, panel_layout,
-               panel_title_description, panel_unit, promql_rate_counter, promql_rate_window, promql_syntax,
-               promql_unknown_metric, thresholds_from, unique_uid)
+               dashboard_title, datasource_variable, durations, finite, group_names, model_types, panel_has_queries,
+               panel_layout, panel_title_description, panel_unit, promql_dialect, promql_rate_counter,
+               promql_rate_window, promql_syntax, promql_unknown_metric, rule_labels, rule_templates,
+               stack_alertmanager, stack_allow_all, stack_grafana_ini, stack_nginx, stack_prometheus, stack_secrets,
+               stack_sentry, thresholds_from, unique_uid)
 from .config import Config, load_config
 
-ALL = (model_types, promql_syntax, promql_rate_counter, promql_rate_window, promql_unknown_metric, durations,
-       group_names, alert_for, alert_severity, alert_annotations, alert_name, alert_comparison, unique_uid,
-       datasource_variable, thresholds_from, panel_unit, panel_title_description, panel_has_queries,
-       panel_layout, dashboard_schema)
+ALL = (model_types, promql_syntax, promql_dialect, promql_rate_counter, promql_rate_window, promql_unknown_metric,
+       durations, group_names, rule_labels, rule_templates, finite, alert_for, alert_severity, alert_annotations,
+       alert_name, alert_comparison, unique_uid, dashboard_title, datasource_variable, thresholds_from, panel_unit,
+       panel_title_description, panel_has_queries, panel_layout, dashboard_schema, stack_prometheus,
+       stack_alertmanager, stack_grafana_ini, stack_nginx, stack_allow_all, stack_secrets, stack_sentry)
 
 
 __all__ = ["ALL", "Config", "Context", "Expression", "load_config", "run"]
@@ -39,7 +42,7 @@ class Expression:
         self.where = where  # "alert X", "panel 'Y' of dashboard z"
         self.in_dashboard = in_dashboard
         try:
-            self.facts = facts(parse(substitute_grafana_variables(text) if in_dashboard else text))
+            self.facts = facts(parse(substitute_grafana_variables(text) if in_dashboard else text), text)
             self.error = None
         except ValueError as exc:
             self.facts, self.error = None, str(exc)
@@ -54,6 +57,7 @@ class Context:
         self.problems: List[Diagnostic] = []
         self.rule = ""
         self.severity = Severity.ERROR
+        self.help = ""  # the rule's HELP: the hint of a report that gives none
         self._expressions: Optional[List[Expression]] = None
         self._panels = None
 
@@ -63,7 +67,7 @@ class Context:
         if any(self.rule in getattr(o, "ignore", ()) for o in objects):
             return
         source = where if isinstance(where, Source) else getattr(where, "source", None)
-        self.problems.append(Diagnostic(source, self.severity, self.rule, message, help))
+        self.problems.append(Diagnostic(source, self.severity, self.rule, message, help or self.help))
 
     def expressions(self) -> List[Expression]:
         if self._expressions is None:
@@ -117,6 +121,6 @@ def run(defs, config: Optional[Config] = None, rules=ALL, context: Optional[Cont
     for module in rules:
         if module.RULE in ctx.config.disable:
             continue
-        ctx.rule, ctx.severity = module.RULE, module.SEVERITY
+        ctx.rule, ctx.severity, ctx.help = module.RULE, module.SEVERITY, getattr(module, "HELP", "")
         module.check(ctx)
     return sorted(ctx.problems, key=Diagnostic.sort_key)

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet
+from typing import Dict, FrozenSet, Tuple
 
 try:  # the compiled tomli wheel is several times faster than the stdlib's tomllib
     import tomli as tomllib
 except ImportError:
     import tomllib
 
-from ..model.durations import seconds
+from .. import diagnostics as diag
+from ..dialect import DEFAULT as DEFAULT_PROMETHEUS
+from ..dialect import valid_version
+from ..model.durations import is_duration, seconds
+from ..source import Source, display_path
 
 
 @dataclass(frozen=True)
@@ -19,17 +23,70 @@ class Config:
     scrape_interval: float = 15.0
     metrics: Dict[str, str] = field(default_factory=dict)  # extra catalog entries: name → type
     path: str = ""
+    # The Prometheus the output is for: its PromQL functions, syntax and template functions.
+    prometheus: str = DEFAULT_PROMETHEUS
+    problems: Tuple[diag.Diagnostic, ...] = ()
+
+
+def _line(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(key):
+            return number
+    return 1
+
+
+METRIC_TYPES = ("counter", "gauge", "histogram", "summary", "untyped")
 
 
 def load_config(src: str) -> Config:
+    """[tool.mac], every value checked: a wrong one is a problem at its line of pyproject.toml."""
     path = os.path.join(src, "pyproject.toml")
     if not os.path.exists(path):
         return Config()
     with open(path, "rb") as f:
-        table = tomllib.load(f).get("tool", {}).get("mac", {})
+        raw = f.read()
+    text = raw.decode("utf-8", "replace")
+    shown = display_path(path)
+    problems = []
+
+    def problem(key, message, help=""):
+        problems.append(diag.error(Source(shown, _line(text, key)), "config/value", message, help))
+
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("mac", {})
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or 1
+        problems.append(diag.error(Source(shown, line), "config/syntax", f"pyproject.toml is not valid TOML: {exc}"))
+        return Config(path=path, problems=tuple(problems))
+    if not isinstance(table, dict):
+        problem("[tool", "[tool.mac] is not a table")
+        return Config(path=path, problems=tuple(problems))
+    disable = table.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(r, str) for r in disable):
+        problem("disable", "[tool.mac] disable is not a list of rule ids", 'write disable = ["panel/unit"]')
+        disable = ()
+    interval = table.get("scrape_interval", "15s")
+    if not isinstance(interval, str) or not is_duration(interval) or seconds(interval) <= 0:
+        problem("scrape_interval", f"[tool.mac] scrape_interval {interval!r} is not a Prometheus duration",
+                'write scrape_interval = "15s"')
+        interval = "15s"
+    metrics = table.get("metrics", {})
+    if not isinstance(metrics, dict):
+        problem("[tool.mac.metrics]", "[tool.mac.metrics] is not a table of metric = type")
+        metrics = {}
+    for name, kind in metrics.items():
+        if kind not in METRIC_TYPES:
+            problem(name, f"[tool.mac.metrics] {name}: type {kind!r} is not one of {', '.join(METRIC_TYPES)}")
+    version = table.get("prometheus", DEFAULT_PROMETHEUS)
+    if not valid_version(version):
+        problem("prometheus", f"[tool.mac] prometheus {version!r} is not a Prometheus version from 2.42 on",
+                'write prometheus = "2.42" (Debian 12\'s) or the version you run, such as "2.53"')
+        version = DEFAULT_PROMETHEUS
     return Config(
-        disable=frozenset(table.get("disable", ())),
-        scrape_interval=seconds(table.get("scrape_interval", "15s")),
-        metrics={str(k): str(v) for k, v in table.get("metrics", {}).items()},
+        disable=frozenset(disable),
+        scrape_interval=seconds(interval),
+        metrics={str(k): str(v) for k, v in metrics.items()},
         path=path,
+        prometheus=version,
+        problems=tuple(problems),
     )

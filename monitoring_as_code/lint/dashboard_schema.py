@@ -165,7 +165,12 @@ def is_valid(data) -> bool:
 
 
 def _culprit(dashboard, data, path):
-    """The model panel behind a JSON path under panels/, else the dashboard itself."""
+    """The model panel behind a JSON path under panels/, the variable behind one under
+    templating/list/, else the dashboard itself."""
+    if len(path) >= 3 and path[:2] == ["templating", "list"] and isinstance(path[2], int):
+        variables = dashboard.variables
+        if path[2] < len(variables):
+            return variables[path[2]]
     node, panel = data, None
     for key in path:
         node = node[key]

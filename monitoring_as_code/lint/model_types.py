@@ -1,6 +1,7 @@
 """Objects hold what they should: a dict where a Panel belongs is reported where it was put."""
 from ..diagnostics import Severity
 from ..model import AlertRule, Panel, Query, RecordingRule, Row
+from ..model import typecheck
 from ..model.variables import DatasourceVariable, QueryVariable
 
 RULE = "model/type"
@@ -12,6 +13,10 @@ def _name(value) -> str:
 
 
 def check(ctx):
+    typecheck.check_tree(ctx.defs)
+    for obj, owners in typecheck.objects(ctx.defs):
+        for message in obj.type_problems:
+            ctx.report(obj, message, "give the field a value of the type it takes (see the README)", owners)
     for group in ctx.defs.groups:
         for i, rule in enumerate(group.rules):
             if not isinstance(rule, (AlertRule, RecordingRule)):

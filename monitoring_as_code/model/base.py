@@ -17,10 +17,17 @@ class Located:
     source: Source | None = field(default=None, compare=False, repr=False, kw_only=True)
     # Lint rules not to apply to this object (and, for dashboards and groups, their contents).
     ignore: Tuple[str, ...] = field(default=(), compare=False, repr=False, kw_only=True)
+    # Fields given a value of the wrong type (model/typecheck.py): reported by model/type.
+    type_problems: Tuple[str, ...] = field(default=(), compare=False, repr=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.source is None:
             object.__setattr__(self, "source", caller())
+
+    def add_type_problems(self, found) -> None:
+        new = tuple(p for p in found if p not in self.type_problems)
+        if new:
+            object.__setattr__(self, "type_problems", self.type_problems + new)
 
 
 def freeze(value):

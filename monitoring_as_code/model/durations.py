@@ -5,11 +5,12 @@ import re
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 _PART = re.compile(r"(\d+)(ms|s|m|h|d|w|y)")
-_WHOLE = re.compile(r"^((\d+)(ms|s|m|h|d|w|y))+$")
+# \Z, not $: `$` also matches before a final newline, and "5m\n" is no duration.
+_WHOLE = re.compile(r"((\d+)(ms|s|m|h|d|w|y))+\Z")
 
 
 def is_duration(text: str) -> bool:
-    if not isinstance(text, str) or not _WHOLE.match(text):
+    if not isinstance(text, str) or not text.isascii() or not _WHOLE.match(text):
         return False
     units = [u for _, u in _PART.findall(text)]
     order = ["y", "w", "d", "h", "m", "s", "ms"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple, Union
 
+from . import typecheck
 from .base import Located, freeze, set_frozen
 from .rules import AlertRule
 
@@ -55,7 +56,7 @@ class Panel(Located):
     """Fields every panel type shares. Use a concrete type (TimeSeries, Stat, …)."""
 
     title: str
-    queries: Sequence[QueryLike] = ()
+    queries: Union[Sequence[QueryLike], QueryLike] = ()  # one query may be given alone
     description: str = ""
     unit: str = ""
     min: Optional[float] = None
@@ -81,6 +82,11 @@ class Panel(Located):
             q if isinstance(q, Query) else Query(q, source=self.source) for q in queries
         ))
         set_frozen(self, "thresholds", freeze(self.thresholds))
+        for step in self.thresholds:
+            if isinstance(step, Threshold):
+                self.add_type_problems(f"Threshold.{p.split('.', 1)[1]}" for p in typecheck.check(step))
+        if isinstance(self.grid_pos, GridPos):
+            self.add_type_problems(typecheck.check(self.grid_pos))
         if isinstance(self.thresholds_from, AlertRule):
             set_frozen(self, "thresholds_from", ThresholdsFrom(self.thresholds_from, source=self.source))
 

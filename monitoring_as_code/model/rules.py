@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Tuple, Union
 
+from . import typecheck
 from .base import Located, freeze, set_frozen
 
 
@@ -12,8 +13,14 @@ def _mapping(value) -> Tuple[Tuple[str, str], ...]:
     the same way whatever order the user wrote them in."""
     if value is None:
         return ()
+    if not isinstance(value, Mapping) and not _pairs(value):
+        return value  # the wrong type: model/type reports it (typecheck.py)
     items = value.items() if isinstance(value, Mapping) else value
-    return tuple(sorted((str(k), v) for k, v in items))
+    return tuple(sorted(((k, v) for k, v in items), key=lambda kv: str(kv[0])))
+
+
+def _pairs(value) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in value)
 
 
 @dataclass(frozen=True)
@@ -29,9 +36,11 @@ class Boundary:
     safe: Optional[float] = None
     knob: str = ""
     steady: Tuple[Tuple[str, float], ...] = ()
+    problems: Tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steady", _mapping(self.steady))
+        object.__setattr__(self, "problems", tuple(typecheck.check(self)))
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class AlertRule(Located):
         super().__post_init__()
         set_frozen(self, "labels", _mapping(self.labels))
         set_frozen(self, "annotations", _mapping(self.annotations))
+        if isinstance(self.boundary, Boundary):
+            self.add_type_problems(self.boundary.problems)
 
     @property
     def kind(self) -> str:

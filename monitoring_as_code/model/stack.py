@@ -83,6 +83,8 @@ class Nginx(Located):
     metrics_upstream: str = "127.0.0.1:8000"
     htpasswd_file: str = "/etc/nginx/prometheus.htpasswd"
     metrics_allow: Sequence[str] = ("127.0.0.1",)
+    # `all` in metrics_allow opens /metrics to every address: only with this set (and a warning).
+    metrics_allow_all: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()

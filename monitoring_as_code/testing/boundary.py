@@ -13,6 +13,8 @@ from typing import List, Optional, Tuple
 
 import promql_parser as pp
 
+from ..dialect import prepare
+
 from .. import promql
 from ..model.durations import format_seconds, seconds
 from ..model.rules import AlertRule, Boundary
@@ -71,7 +73,7 @@ class _Simulation:
         found = promql.comparison(rule.expr)
         if found is None:
             raise CannotDrive("the expression is not a comparison against a number")
-        self.lhs = pp.parse(found.lhs)
+        self.lhs = pp.parse(prepare(found.lhs))
         self._lhs_fn = None  # compiled on first use (engine.compile_expr), then reused
         self.plan = plan(rule.expr, knob, dict(steady))
         self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)

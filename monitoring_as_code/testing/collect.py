@@ -11,6 +11,7 @@ from typing import List, Tuple
 
 from .. import diagnostics as diag
 from .. import promql
+from ..model import typecheck
 from ..model.durations import is_duration
 from .boundary import boundary_tests
 from .inputs import CannotDrive
@@ -23,6 +24,7 @@ RULE = "test/boundary"
 def collect(defs, staging=None) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagnostic]]:
     """staging (write.Staging): where workers write the promtool files they render; their
     names then go to defs.cache["staged"]."""
+    typecheck.check_tree(defs)  # wrong types are reset before anything reads them
     problems = []
     compiled = {id(a) for a in defs.alerts}
     tests = []

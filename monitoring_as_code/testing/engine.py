@@ -10,10 +10,11 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-import re
 from typing import Dict, List, Tuple
 
 import promql_parser as pp
+
+from ..dialect import compile_regex
 
 LOOKBACK = 300.0
 Labels = Tuple[Tuple[str, str], ...]
@@ -43,8 +44,17 @@ def matches(matcher, value: str) -> bool:
         return value == matcher.value
     if op == "NotEqual":
         return value != matcher.value
-    hit = re.fullmatch(matcher.value, value) is not None
+    hit = _regex(matcher.value).match(value) is not None
     return hit if op == "Re" else not hit
+
+
+@functools.lru_cache(maxsize=1024)
+def _regex(pattern: str):
+    """Go's regexp syntax (RE2), anchored as Prometheus anchors matchers."""
+    compiled, error = compile_regex(pattern)
+    if compiled is None:
+        raise Unsupported(f"regex {pattern!r}: {error}")
+    return compiled
 
 
 class _Selector:
@@ -57,7 +67,7 @@ class _Selector:
         self.matchers = []
         for m in vs.matchers.matchers:
             op = _op_name(m)
-            pattern = re.compile(m.value) if op in ("Re", "NotRe") else None
+            pattern = _regex(m.value) if op in ("Re", "NotRe") else None
             self.matchers.append((m.name, op, m.value, pattern))
 
     def accepts(self, d: dict) -> bool:
@@ -70,7 +80,7 @@ class _Selector:
             elif op == "NotEqual":
                 ok = actual != value
             else:
-                ok = (pattern.fullmatch(actual) is not None) == (op == "Re")
+                ok = (pattern.match(actual) is not None) == (op == "Re")
             if not ok:
                 return False
         return True

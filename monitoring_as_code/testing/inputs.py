@@ -14,6 +14,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import promql_parser as pp
 
+from ..dialect import prepare
+
 from ..contract import histogram_buckets
 from .engine import Labels, labels_of, matches
 from .values import number, run
@@ -126,7 +128,7 @@ def plan(expr: str, knob: str = "", steady=None) -> Plan:
     compared side); `steady` sets other inputs' values by metric name (gauge value, counter
     rate per second, or histogram quantile value)."""
     steady = dict(steady or {})
-    node = pp.parse(expr)
+    node = pp.parse(prepare(expr))
     leaves: List[Leaf] = []
     _leaves(node, "steady", "", leaves)
     if not leaves:
