@@ -1,6 +1,7 @@
 # mac: dashboards and alerts as code.
 #   make build   create .venv, install mac, compile dashboards/ and alerts/ into build/
-#   make test    also install promtool (Debian's prometheus package) if missing, run pytest
+#   make test    also install the Debian packages the tests use if missing, check build/ with the real
+#                consumers, run pytest (in random order)
 #   make check   fail if build/ is not what the sources compile to
 #   make bench   time mac against its peers on generated repositories (see BENCHMARKS.md)
 
@@ -30,7 +31,10 @@ check: $(STAMP)
 tools:
 	@scripts/ensure-tools.sh
 
+# The committed build/ must be what the sources compile to, and every real checker must be
+# there to accept it (--require-checkers: a missing one fails instead of being skipped).
 test: $(STAMP) tools
+	$(BIN)/mac compile --check --require-checkers --out build
 	$(BIN)/python -m pytest
 
 # grafana-foundation-sdk is pinned: an unpinned install resolves to its old 10.1 flavour.

@@ -79,12 +79,23 @@ def _output_digest(out: str) -> str:
     return hashlib.sha256(json.dumps(sorted(output_fingerprint(out).items())).encode()).hexdigest()
 
 
+class _Broken(Exception):
+    pass
+
+
 def _load(path: str) -> Optional[dict]:
+    """The JSON object in path; None when there is none; _Broken when the file is there but is
+    not what mac writes (truncated, edited, not a file)."""
+    if not os.path.lexists(path):
+        return None
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
+            data = json.load(f)
+    except (OSError, ValueError) as exc:
+        raise _Broken(path) from exc
+    if not isinstance(data, dict):
+        raise _Broken(path)
+    return data
 
 
 class State:
@@ -92,7 +103,13 @@ class State:
 
     def __init__(self, src: str, out: str) -> None:
         self.src, self.out = src, out
-        self.recorded = _load(_state_path(src, out)) or {}
+        self.broken = ""  # the path of a cache file that could not be read: ignored
+        try:
+            self.recorded = _load(_state_path(src, out)) or {}
+            if not all(isinstance(self.recorded.get(k, ""), str) for k in ("input", "output")):
+                raise _Broken(_state_path(src, out))
+        except _Broken as exc:
+            self.broken, self.recorded = str(exc), {}
         self._output: Optional[str] = None
         self._outputs_file: Optional[dict] = None
 
@@ -111,7 +128,16 @@ class State:
         if not self._out_unchanged():
             return {}
         if self._outputs_file is None:  # megabytes on a large tree: read once
-            self._outputs_file = _load(_state_path(self.src, self.out, "outputs")) or {}
+            try:
+                manifest = _load(_state_path(self.src, self.out, "outputs")) or {}
+            except _Broken as exc:
+                self.broken, manifest = str(exc), {}
+            if not (isinstance(manifest.get("files", {}), dict) and isinstance(manifest.get("tests", {}), dict)
+                    and all(isinstance(v, str) for v in manifest.get("files", {}).values())
+                    and all(isinstance(t, dict) and all(isinstance(v, str) for v in t.values())
+                            for t in manifest.get("tests", {}).values())):
+                manifest = {}
+            self._outputs_file = manifest
         manifest = self._outputs_file
         return manifest if manifest.get("output") == self._output else {}
 

@@ -1,6 +1,7 @@
 """`mac`: a thin command line over the compiler."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -34,8 +35,10 @@ def main() -> None:
     """mac compiles dashboards and alerts written as Python objects (dashboards/*.py,
     alerts/*.py) into Grafana dashboard JSON and Prometheus rule files.
 
-    Exit codes: 0 success, 1 problems in the definitions (or --check found differences),
-    2 usage errors."""
+    Exit codes: 0 success; 1 problems in the definitions (lint, a consumer rejecting the
+    output, --check finding differences, a failing alert test); 2 usage errors; 3 a program
+    mac needs is missing (promtool, or a checker with --require-checkers); 4 the file system
+    refused (read-only, full, a name too long, no permission)."""
     import gc
 
     # A compile builds hundreds of thousands of objects and few cycles, in a short-lived
@@ -45,64 +48,155 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+# Exit codes (README, "The command line"): what went wrong, for scripts and CI.
+OK, PROBLEMS, USAGE, TOOL, FILESYSTEM = 0, 1, 2, 3, 4
+
+
+def _fault(message: str, code: int) -> None:
+    """A fault of the machine, not of the definitions: one line, its own exit code."""
+    click.echo(f"mac: {message}", err=True)
+    sys.exit(code)
+
+
+def _os_error(exc: OSError, doing: str) -> None:
+    where = f" {exc.filename}" if exc.filename else ""
+    _fault(f"cannot {doing}:{where}: {exc.strerror or exc}", FILESYSTEM)
+
+
 @main.command("compile")
 @click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
               help="Folder holding dashboards/ and alerts/.")
 @click.option("--out", default="build", show_default=True, type=click.Path(dir_okay=True),
               help="Output folder; replaced as a whole, so removed definitions disappear.")
 @click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 if --out differs from what the sources compile to.")
+              help="Write nothing; exit 1 if --out differs from what the sources compile to (compares content).")
 @click.option("--format", "fmt", default="text", show_default=True, type=FORMATS,
               help="How problems are printed.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks from definition files.")
 @click.option("--no-cache", is_flag=True, help="Compile even when nothing changed since the last compile.")
-def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache: bool) -> None:
+@click.option("--require-checkers", is_flag=True,
+              help="Fail (exit 3) when promtool, amtool or nginx is not installed to check the output.")
+@click.option("--promtool", default=None, help="promtool to check the output with (default: the one on PATH).")
+def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache: bool, require_checkers: bool,
+                promtool: str) -> None:
     """Compile the definitions in SRC into OUT.
 
     Every problem is reported with the file and line where it was written; if any is an
-    error, nothing is written and OUT is left exactly as it was. When neither the sources
-    (and mac itself) nor OUT changed since the last compile, nothing is done."""
+    error, nothing is written and OUT is left exactly as it was. The output is then checked
+    by the real consumers on this machine (promtool, amtool, nginx -t) before it replaces
+    OUT. When neither the sources (and mac itself) nor OUT changed since the last compile,
+    nothing is done (never with --check, which always compares content)."""
     import contextlib
 
     from . import cache
     from .write import NotOurs, Staging, differences
     from .write import digest as file_digest
 
-    digest = cache.input_digest(src)
+    if promtool is not None and not (os.path.isfile(promtool) and os.access(promtool, os.X_OK)):
+        _fault(f"--promtool {promtool}: no such program", TOOL)
+    try:
+        digest = cache.input_digest(src)
+    except OSError as exc:
+        _os_error(exc, "read the sources")
     state = cache.State(src, out)
-    if not no_cache and state.fresh(digest):
+    if not no_cache and not check and state.fresh(digest):
         click.echo(f"mac: {out} is up to date (nothing changed since the last compile)")
         return
+    if not check and os.path.lexists(out) and not os.path.isdir(out):
+        _fault(f"{out} exists and is not a folder", USAGE)
     # The staging folder exists before compiling so parallel workers can write into it; it is
     # removed on any failure, leaving OUT exactly as it was. Files OUT already holds are linked.
-    with (contextlib.nullcontext() if check else Staging(out, state.outputs())) as staging:
+    try:
+        staging_context = contextlib.nullcontext() if check else Staging(out, state.outputs())
+    except OSError as exc:
+        _os_error(exc, f"prepare {out}")
+    with staging_context as staging:
         if staging is not None:
             staging.previous_tests = state.tests()
-        result = compile_tree(src, debug=debug, parallel=True, staging=staging)
+        if state.broken:
+            click.echo(f"mac: ignoring the unreadable cache file {state.broken}; compiling everything", err=True)
+        try:
+            result = compile_tree(src, debug=debug, parallel=True, staging=staging)
+        except OSError as exc:
+            _os_error(exc, f"write into {out}")
         _report(result.problems, fmt)
         if not result.ok:
             click.echo(f"mac: {sum(p.severity.value == 'error' for p in result.problems)} error(s); "
                        f"{out} left unchanged", err=True)
-            sys.exit(1)
+            sys.exit(PROBLEMS)
+        try:
+            if check:
+                verdict = _consumers_on_copy(result, promtool)
+            else:
+                staging.write(result.files)
+                verdict = _consumers(staging.path, {**result.files, **result.staged}, result, promtool)
+        except OSError as exc:
+            _os_error(exc, f"write into {out}")
+        _report(verdict.problems, fmt)
+        if verdict.missing:
+            click.echo(f"mac: not checked by {', '.join(verdict.missing)}: not installed"
+                       + ("" if require_checkers else " (--require-checkers makes this an error)"), err=True)
+        if verdict.problems:
+            click.echo(f"mac: {len(verdict.problems)} file(s) rejected by their consumer; {out} left unchanged", err=True)
+            sys.exit(PROBLEMS)
+        if verdict.missing and require_checkers:
+            _fault(f"{out} left unchanged: the checkers above are required (--require-checkers)", TOOL)
         if check:
-            diff = differences(result.files, out)
+            try:
+                diff = differences(result.files, out)
+            except OSError as exc:
+                _os_error(exc, f"read {out}")
             if diff:
                 click.echo("\n".join(diff))
                 click.echo(f"mac: {out} is out of date; run `make build` (or `mac compile --out {out}`) "
                            "and commit the result", err=True)
-                sys.exit(1)
-            cache.record(src, out, digest, {rel: file_digest(data) for rel, data in result.files.items()})
+                sys.exit(PROBLEMS)
+            _record(src, out, digest, {rel: file_digest(data) for rel, data in result.files.items()})
             click.echo(f"mac: {out} is up to date ({len(result.files)} files)")
             return
         try:
-            staging.write(result.files)
             staging.commit()
         except NotOurs as exc:
-            click.echo(f"mac: {exc}", err=True)
-            sys.exit(2)
-    cache.record(src, out, digest, {**staging.hashes, **result.staged}, result.definitions.cache.get("test_files"))
+            _fault(str(exc), USAGE)
+        except OSError as exc:
+            _os_error(exc, f"replace {out}")
+    _record(src, out, digest, {**staging.hashes, **result.staged}, result.definitions.cache.get("test_files"))
     click.echo(f"mac: wrote {len(result.files) + len(result.staged)} files to {out} "
                f"({result.dashboards} dashboards, {len(result.definitions.alerts)} alerts)")
+
+
+def _record(*args) -> None:
+    """The no-change cache is an optimisation: a cache that cannot be written is said, not fatal."""
+    from . import cache
+
+    try:
+        cache.record(*args)
+    except OSError as exc:
+        click.echo(f"mac: cannot write the cache ({exc.filename or ''}: {exc.strerror or exc}); "
+                   "the next compile does everything again", err=True)
+
+
+def _consumers(folder, files, result, promtool):
+    from .consumers import run_all
+
+    return run_all(folder, files, result.definitions, promtool)
+
+
+def _consumers_on_copy(result, promtool):
+    """--check writes nothing to OUT: the files the checkers read go to a temporary folder."""
+    import tempfile
+
+    from .consumers import CHECKERS
+
+    wanted = {rel: data for rel, data in result.files.items()
+              if rel.startswith(("prometheus/", "alertmanager/", "nginx/")) and not rel.startswith("prometheus/tests/")}
+    with tempfile.TemporaryDirectory(prefix="mac-check-") as folder:
+        for rel, data in wanted.items():
+            path = os.path.join(folder, *rel.split("/"))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+        return _consumers(folder, wanted, result, promtool)
 
 
 @main.command("lint")
@@ -218,8 +312,7 @@ def test_cmd(src: str, promtool: str, jobs: int, debug: bool) -> None:
     try:
         results = run(result.files, result.definitions, promtool=promtool, jobs=jobs)
     except PromtoolMissing as exc:
-        click.echo(f"mac: {exc}", err=True)
-        sys.exit(2)
+        _fault(str(exc), TOOL)
     click.echo(report(results))
     if not all(r.passed for r in results):
         sys.exit(1)

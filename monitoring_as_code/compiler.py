@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
+from . import diagnostics as diag
 from . import lint
 from .diagnostics import Diagnostic, has_errors
 from .load import Definitions, load
@@ -18,6 +19,14 @@ def emitters():
 
     return (grafana, prometheus_rules, promtool_tests), (prometheus_config, alertmanager, grafana_provisioning,
                                                          nginx, sentry)
+
+
+class Refused(Exception):
+    """An emitter's writer refused a value (the problems say which)."""
+
+    def __init__(self, problems) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
 
 
 @dataclass
@@ -49,8 +58,17 @@ def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None, staged: 
     per_definition, stack = emitters()
     for emitter in per_definition:
         files.update(emitter.emit(defs))
+    refused = []
     for emitter in stack:
-        files.update(emitter.emit(defs, files))
+        # The writers refuse a value their format cannot hold as written (formats/): lint
+        # reports those first, but a rule can be disabled and the writer cannot.
+        try:
+            files.update(emitter.emit(defs, files))
+        except ValueError as exc:
+            refused.append(diag.error(defs.stack.source, "emit/refused", str(exc),
+                                      "the value cannot be written safely; see the lint rules of stack.py"))
+    if refused:
+        raise Refused(refused)
     files.update(about.emit([*files, *staged, *defs.cache.get("staged", ())]))
     return dict(sorted(files.items()))
 
@@ -71,7 +89,11 @@ def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, st
     config = lint.load_config(src)
     result = Result(defs, sorted([*config.problems, *lint.run(defs, config)], key=Diagnostic.sort_key))
     if result.ok:
-        result.files = emit(defs)
+        try:
+            result.files = emit(defs)
+        except Refused as exc:
+            result.problems = sorted([*result.problems, *exc.problems], key=Diagnostic.sort_key)
+            return result
         result.staged = dict(sorted(defs.cache.get("staged", {}).items()))
     return result
 

@@ -155,7 +155,7 @@ def collect_child(pid: int, fd: int):
 def compile_tree(src: str, staging=None):
     """compiler.compile_tree for large trees (see the module's docstring). With a
     write.Staging, dashboards go straight into it and the result lists them in `staged`."""
-    from .compiler import Result, emit
+    from .compiler import Refused, Result, emit
     from .testing.collect import collect
 
     config = lint.load_config(src)
@@ -200,6 +200,10 @@ def compile_tree(src: str, staging=None):
     result = Result(rest, sorted(problems, key=Diagnostic.sort_key), dashboard_count=len(summaries))
     if result.ok:
         staged = {name: sha for r in results for name, sha in r.staged.items()}
-        result.files = emit(rest, {k: v for r in results for k, v in r.files.items()}, staged)
+        try:
+            result.files = emit(rest, {k: v for r in results for k, v in r.files.items()}, staged)
+        except Refused as exc:
+            result.problems = sorted([*result.problems, *exc.problems], key=Diagnostic.sort_key)
+            return result
         result.staged = dict(sorted({**staged, **rest.cache.get("staged", {})}.items()))
     return result

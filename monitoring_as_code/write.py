@@ -1,6 +1,9 @@
 """Stage 4: put compiled files on disk all at once, or compare them with what is there."""
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import hashlib
 import os
 import shutil
@@ -58,10 +61,17 @@ class Staging:
     large build is the same."""
 
     def __init__(self, out: str, previous: Optional[Dict[str, str]] = None) -> None:
-        self.out = os.path.abspath(out)
+        # A symlinked out is followed: the folder it points to is replaced, the link stays.
+        self.out = os.path.realpath(os.path.abspath(out))
         parent = os.path.dirname(self.out)
         os.makedirs(parent, exist_ok=True)
-        self.path = tempfile.mkdtemp(prefix=".mac-new-", dir=parent)
+        self._lock = lock(parent)
+        try:
+            remove_leftovers(parent)
+            self.path = tempfile.mkdtemp(prefix=".mac-new-", dir=parent)
+        except BaseException:
+            os.close(self._lock)
+            raise
         self._folders = {self.path}
         self.previous = previous or {}
         self.previous_tests: Dict[str, Dict[str, str]] = {}  # see testing/collect.py's _reuse
@@ -121,6 +131,11 @@ class Staging:
             raise NotOurs(f"{self.out} exists and was not written by mac (no {MARKER} from mac); "
                           "refusing to replace it: choose another --out or remove it")
         os.chmod(self.path, 0o755)
+        if os.path.exists(self.out) and exchange(self.path, self.out):
+            # One atomic step: `out` is the new tree, the staging path holds the old one.
+            old, self.path = self.path, None
+            shutil.rmtree(old)
+            return
         old = None
         if os.path.exists(self.out):
             old = tempfile.mkdtemp(prefix=".mac-old-", dir=os.path.dirname(self.out))
@@ -135,12 +150,56 @@ class Staging:
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path = None
+        if self._lock is not None:
+            os.close(self._lock)  # releases the lock
+            self._lock = None
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.discard()  # after commit() there is nothing left to discard
+        self.discard()  # after commit() only the lock is left to release
+
+
+def lock(folder: str) -> int:
+    """An exclusive lock on the folder `out` lives in (flock on the folder itself, so nothing
+    is left behind): two compiles into the same place take turns. Released when the returned
+    descriptor is closed, or when the process dies."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def remove_leftovers(folder: str) -> None:
+    """Staging and old trees of compiles that were killed: under the lock, none is in use."""
+    for name in os.listdir(folder):
+        if name.startswith((".mac-new-", ".mac-old-")):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: str, b: str) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 with RENAME_EXCHANGE); False where
+    the system or the file system cannot, so the caller falls back to two renames."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), b)
 
 
 def differences(files: Dict[str, bytes], out: str) -> List[str]:

@@ -38,7 +38,7 @@ class Ini:
     def section(self, name: str) -> None:
         if not _NAME.match(name):
             raise ValueError(f"not a section name: {name!r}")
-        if len(self.lines) and self.lines[-1] != "":
+        if any(line.startswith("[") for line in self.lines):
             self.lines.append("")
         self.lines.append(f"[{name}]")
 

@@ -67,10 +67,18 @@ class Conf:
         self.lines.append(text)
 
     def directive(self, indent: int, name: str, *args: str) -> None:
+        self.lines.append(self._statement(indent, name, args) + ";")
+
+    def block(self, indent: int, name: str, *args: str) -> None:
+        """Opens `name args {`; the caller closes it."""
+        self.lines.append(self._statement(indent, name, args) + " {")
+
+    @staticmethod
+    def _statement(indent: int, name: str, args) -> str:
         for arg in args:
             if not isinstance(arg, str) or not _TOKEN.match(arg):
                 raise ValueError(f"refusing to write {arg!r} into nginx's {name} directive")
-        self.lines.append(" " * indent + " ".join((name, *args)) + ";")
+        return " " * indent + " ".join((name, *args))
 
     def raw(self, text: str) -> None:
         """Fixed text of mac's own (never a user value)."""

@@ -34,7 +34,11 @@ class TestResult:
 
 
 def find_promtool(explicit: Optional[str] = None) -> str:
-    path = explicit or shutil.which("promtool")
+    if explicit is not None:
+        if not (os.path.isfile(explicit) and os.access(explicit, os.X_OK)):
+            raise PromtoolMissing(f"--promtool {explicit}: no such program")
+        return explicit
+    path = shutil.which("promtool")
     if not path:
         raise PromtoolMissing("promtool not found: install Debian's `prometheus` package (make test does) "
                               "or pass --promtool PATH")
