@@ -33,6 +33,10 @@ def error(source: Source | None, rule: str, message: str, help: str = "") -> Dia
     return Diagnostic(source or UNKNOWN, Severity.ERROR, rule, message, help)
 
 
+def warning(source: Source | None, rule: str, message: str, help: str = "") -> Diagnostic:
+    return Diagnostic(source or UNKNOWN, Severity.WARNING, rule, message, help)
+
+
 def has_errors(problems) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
 

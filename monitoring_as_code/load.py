@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from . import diagnostics as diag
 from .model import AlertRule, Dashboard, RecordingRule, RuleGroup
+from .model import typecheck
 from .model.stack import Stack
 from .source import Source, definition_roots, display_path
 
@@ -71,15 +72,90 @@ def _purge_user_modules(src: str) -> None:
             del sys.modules[name]
 
 
+class _Contained:
+    """Around the import of one definition module: what it prints goes to stderr (so
+    `--format json` stays JSON) and is reported; a change of working directory is undone and
+    reported at the line that made it (an audit hook sees os.chdir); the recursion limit is
+    restored. Anything the module raises, SystemExit included, is the caller's to report."""
+
+    _active = None  # the _Contained of the import under way, for the audit hook
+    _hooked = False
+
+    def __init__(self, path: str, src: str, problems: list) -> None:
+        self.path, self.src, self.problems = path, src, problems
+
+    def __enter__(self):
+        if not _Contained._hooked:
+            sys.addaudithook(_Contained._audit)
+            _Contained._hooked = True
+        self.cwd = os.getcwd()
+        self.limit = sys.getrecursionlimit()
+        self.printed = _Tee(sys.stderr)
+        self.stdout, sys.stdout = sys.stdout, self.printed
+        self.previous, _Contained._active = _Contained._active, self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sys.stdout = self.stdout
+        _Contained._active = self.previous
+        sys.setrecursionlimit(self.limit)
+        if os.getcwd() != self.cwd:
+            os.chdir(self.cwd)
+        if self.printed.count:
+            self.problems.append(diag.warning(Source(display_path(self.path), 1), "load/print",
+                                              f"{display_path(self.path)} printed {self.printed.count} character(s) "
+                                              "while it was imported (shown on stderr)",
+                                              "definition modules define objects; print from a script instead"))
+
+    @staticmethod
+    def _audit(event: str, args) -> None:
+        active = _Contained._active
+        if active is None or event != "os.chdir":
+            return
+        where = _user_frame_of(sys._getframe(1), active.src) or Source(display_path(active.path), 1)
+        active.problems.append(diag.error(where, "load/chdir",
+                                          f"{display_path(active.path)} changes the working directory (os.chdir)",
+                                          "definition modules must not change the process' state; the change "
+                                          "was undone"))
+
+
+class _Tee:
+    """stdout for an importing module: written through to stderr, counted."""
+
+    def __init__(self, target) -> None:
+        self.target, self.count = target, 0
+
+    def write(self, text: str) -> int:
+        self.count += len(text)
+        return self.target.write(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.target, name)
+
+
+def _user_frame_of(frame, src: str) -> Source | None:
+    src = os.path.abspath(src) + os.sep
+    while frame is not None:
+        if os.path.abspath(frame.f_code.co_filename).startswith(src):
+            return Source(display_path(frame.f_code.co_filename), frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
 def _execute(spec, name: str, path: str, src: str, problems: list, debug: bool):
     """Run a module from its spec, registered as `name`; a failure is a problem at its line."""
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # anything the user's module raises is a problem to report
-        if debug:
+        with _Contained(path, src, problems):
+            spec.loader.exec_module(module)
+    except BaseException as exc:  # anything the user's module raises (SystemExit too) is a problem
+        if debug and not isinstance(exc, (SystemExit, KeyboardInterrupt)):
             raise
+        sys.modules.pop(name, None)
         problems.append(_import_problem(exc, path, src))
         return None
     return module
@@ -117,8 +193,16 @@ def _import_problem(exc: BaseException, path: str, src: str) -> diag.Diagnostic:
         return diag.error(where, "load/syntax", f"Python syntax error: {exc.msg}",
                           "fix the syntax; the file could not be imported")
     where = _user_frame(exc.__traceback__, src) or Source(display_path(path), 1)
+    if isinstance(exc, SystemExit):
+        return diag.error(where, "load/exit", f"{display_path(path)} called exit({exc.code!r}) while it was imported",
+                          "definition modules must not exit; raise an exception or remove the call")
+    if isinstance(exc, RecursionError):
+        return diag.error(where, "load/exception", f"{display_path(path)} recursed too deeply while it was imported",
+                          "run with --debug for the full traceback")
+    text = str(exc)
+    text = text if len(text) <= 300 else text[:300] + "…"
     return diag.error(where, "load/exception",
-                      f"{type(exc).__name__} while importing {display_path(path)}: {exc}",
+                      f"{type(exc).__name__} while importing {display_path(path)}: {text}",
                       "run with --debug for the full traceback")
 
 
@@ -257,9 +341,10 @@ class Loader:
         package, short = os.path.basename(os.path.dirname(path)), os.path.basename(path)[:-3]
         module_name = f"{package}.{short}"
         try:
-            module = sys.modules.get(module_name) or _import_file(module_name, os.path.abspath(path))
-        except Exception as exc:  # anything the user's module raises is a problem to report
-            if self.debug:
+            with _Contained(path, self.src, self.problems):
+                module = sys.modules.get(module_name) or _import_file(module_name, os.path.abspath(path))
+        except BaseException as exc:  # anything the user's module raises (SystemExit too) is a problem
+            if self.debug and not isinstance(exc, (SystemExit, KeyboardInterrupt)):
                 raise
             self.problems.append(_import_problem(exc, path, self.src))
             return
@@ -272,8 +357,13 @@ class Loader:
         found = self.found
         defs = Definitions(problems=self.problems, stack=self.stack)
         defs.dashboards = tuple(found["dashboards"])
-        defs.groups = tuple(found["groups"] + _group_loose_rules(found["loose_rules"], found["groups"]))
+        defs.groups = tuple(found["groups"])
         defs.tests = tuple(found["tests"])
+        # Wrong field types are recorded and reset before anything reads the objects.
+        typecheck.check_tree(defs)
+        for _, rule in found["loose_rules"]:
+            rule.add_type_problems(typecheck.check(rule))
+        defs.groups = tuple(found["groups"] + _group_loose_rules(found["loose_rules"], found["groups"]))
         return defs
 
 

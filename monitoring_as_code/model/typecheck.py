@@ -37,7 +37,11 @@ def _describe(value) -> str:
         return f"the bool {value}"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
-    return f"a {type(value).__name__}"
+    return _a(type(value).__name__)
+
+
+def _a(name: str) -> str:
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 def _name(hint) -> str:
@@ -76,10 +80,10 @@ def mismatch(value, hint):
         if isinstance(value, str):
             return f"is {_describe(value)}, not a list (a string would be read as its characters): write [{value!r}]"
         if isinstance(value, collections.abc.Mapping) and not (typing.get_args(hint) and _is_pairs(hint)):
-            return f"is a {type(value).__name__}, not a list"
+            return f"is {_a(type(value).__name__)}, not a list"
         if not isinstance(value, (list, tuple)):
             if isinstance(value, collections.abc.Iterable):
-                return f"is a {type(value).__name__}, not a list (an iterator is read once and has no fixed order)"
+                return f"is {_a(type(value).__name__)}, not a list (an iterator is read once and has no fixed order)"
             return f"is {_describe(value)}, not a list"
         args = typing.get_args(hint)
         element = args[0] if args else typing.Any
@@ -108,7 +112,7 @@ def mismatch(value, hint):
     if hint is str:
         return None if isinstance(value, str) else f"is {_describe(value)}, not a string"
     if isinstance(hint, type):
-        return None if isinstance(value, hint) else f"is {_describe(value)}, not a {hint.__name__}"
+        return None if isinstance(value, hint) else f"is {_describe(value)}, not {_a(hint.__name__)}"
     return None
 
 
