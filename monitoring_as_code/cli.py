@@ -294,7 +294,8 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
 @click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
               help="Folder holding dashboards/ and alerts/.")
 @click.option("--promtool", default=None, help="promtool to run (default: the one on PATH).")
-@click.option("--jobs", default=0, type=int, help="promtool processes in parallel (default: one per core, up to 4).")
+@click.option("--jobs", default=None, type=click.IntRange(min=1),
+              help="promtool processes in parallel, a positive number (default: one per core, up to 4).")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks from definition files.")
 def test_cmd(src: str, promtool: str, jobs: int, debug: bool) -> None:
     """Run every alert test with promtool.

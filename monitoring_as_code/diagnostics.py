@@ -20,13 +20,24 @@ class Diagnostic:
     rule: str
     message: str
     help: str = ""
+    # Where exactly, when known: the column (from 1) of the offending text on source.line,
+    # the source line itself and how many characters to underline.
+    column: int = 0
+    excerpt: str = ""
+    span: int = 0
 
     def sort_key(self):
-        return (self.source.file, self.source.line, self.rule, self.message)
+        return (self.source.file, self.source.line, self.column, self.rule, self.message)
 
     def text(self) -> str:
-        line = f"{self.source}: [{self.severity.value}] {self.message} ({self.rule})"
-        return line + (f"\n    help: {self.help}" if self.help else "")
+        where = f"{self.source}:{self.column}" if self.column else str(self.source)
+        out = f"{where}: [{self.severity.value}] {self.message} ({self.rule})"
+        if self.column and self.excerpt:
+            number = str(self.source.line)
+            pad = " " * len(number)
+            out += (f"\n {number} | {self.excerpt.rstrip()}"
+                    f"\n {pad} | {' ' * (self.column - 1)}{'^' * max(1, self.span)}")
+        return out + (f"\n    help: {self.help}" if self.help else "")
 
 
 def error(source: Source | None, rule: str, message: str, help: str = "") -> Diagnostic:
@@ -49,13 +60,14 @@ def render(problems, fmt: str = "text") -> str:
             row = asdict(p)
             row["file"], row["line"] = p.source.file, p.source.line
             row["severity"] = p.severity.value
-            del row["source"]
+            del row["source"], row["excerpt"], row["span"]
             rows.append(row)
         return json.dumps(rows, indent=2, sort_keys=True)
     if fmt == "github":
         kind = {Severity.ERROR: "error", Severity.WARNING: "warning"}
         return "\n".join(
-            f"::{kind[p.severity]} file={p.source.file},line={p.source.line},title={p.rule}::{p.message}"
+            f"::{kind[p.severity]} file={p.source.file},line={p.source.line}"
+            + (f",col={p.column}" if p.column else "") + f",title={p.rule}::{p.message}"
             for p in problems
         )
     return "\n".join(p.text() for p in problems)

@@ -37,10 +37,15 @@ def test_promql_syntax_error_names_file_and_line_and_leaves_build_alone(tmp_path
     result = run_mac("compile", "--out", "build", cwd=tmp_path)
     assert result.returncode == 1
     lines = [l for l in result.stderr.splitlines() if not l.startswith("    help:")]
+    # Each syntax error at the bracket inside the string, with the source line and a caret.
     assert lines == [
-        "alerts/bad.py:3: [error] alert Broken: PromQL syntax error: unexpected character inside brackets: ')' (promql/syntax)",
-        "alerts/bad.py:8: [error] alert AlsoBroken: PromQL syntax error: unclosed left parenthesis (promql/syntax)",
+        "alerts/bad.py:5:38: [error] alert Broken: PromQL syntax error: unexpected character inside brackets: ')' (promql/syntax)",
+        ' 5 |     expr="rate(http_requests_total[5m) > 1",',
+        "   |                                      ^",
         "alerts/bad.py:8: [error] alert AlsoBroken: for 'five minutes' is not a duration (rule/duration)",
+        "alerts/bad.py:8:53: [error] alert AlsoBroken: PromQL syntax error: unclosed left parenthesis (promql/syntax)",
+        ' 8 | also_broken = AlertRule(name="AlsoBroken", expr="sum(up", for_="five minutes", summary="s", description="{{ $value }}")',
+        "   |                                                     ^",
         "mac: 3 error(s); build left unchanged",
     ]
     assert "Traceback" not in result.stderr
@@ -100,9 +105,11 @@ def test_panel_query_syntax_error_points_at_the_query(tmp_path):
     write_tree(tmp_path, {"dashboards/d.py": dash})
     result = run_mac("compile", "--out", "build", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == (
-        "dashboards/d.py:6: [error] panel 'bad' of dashboard one: PromQL syntax error: "
-        "unclosed left parenthesis (promql/syntax)")
+    assert result.stderr.splitlines()[:3] == [
+        "dashboards/d.py:6:19: [error] panel 'bad' of dashboard one: PromQL syntax error: "
+        "unclosed left parenthesis (promql/syntax)",
+        ' 6 |         Query("sum(rate(http_requests_total[$__rate_interval])", legend="x"),',
+        "   |                   ^"]
 
 
 def test_thresholds_from_an_alert_without_comparison(tmp_path):

@@ -113,9 +113,14 @@ def test_typo_in_a_bundled_alert_gets_a_did_you_mean_at_its_line(bundled_copy):
                                  'node_memory_MemAvailabel_bytes{job="node"} / node_memory_MemTotal'))
     result = run_mac("lint", cwd=bundled_copy)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0] == (
-        f"alerts/node.py:{line}: [error] unknown metric node_memory_MemAvailabel_bytes; did you mean "
-        "node_memory_MemAvailable_bytes? (promql/unknown-metric)")
+    # At the typo's own line inside the multi-line expression, its column, with a caret.
+    typo_line = next(i for i, l in enumerate(text.splitlines(), 1) if i > line and "node_memory_MemAvailable" in l)
+    column = text.splitlines()[typo_line - 1].index("node_memory_MemAvailable") + 1
+    assert result.stdout.splitlines()[:3] == [
+        f"alerts/node.py:{typo_line}:{column}: [error] unknown metric node_memory_MemAvailabel_bytes; did you mean "
+        "node_memory_MemAvailable_bytes? (promql/unknown-metric)",
+        f" {typo_line} | " + text.splitlines()[typo_line - 1].replace("MemAvailable_bytes{", "MemAvailabel_bytes{"),
+        f" {' ' * len(str(typo_line))} | " + " " * (column - 1) + "^" * len("node_memory_MemAvailabel_bytes")]
 
 
 def test_github_format_annotates_files(fixture_report, tmp_path):

@@ -30,9 +30,18 @@ def default_base(repo: str) -> str:
     raise GitError("no main branch to compare with: pass --base REF")
 
 
+def resolve(repo: str, ref: str) -> str:
+    """The commit a revision names. A revision starting with `-` would be read by git as an
+    option (`--output=…`): refused, and every revision reaches git after --end-of-options."""
+    if not isinstance(ref, str) or not ref or ref.startswith("-") or "\0" in ref:
+        raise GitError(f"{ref!r} is not a revision (revisions cannot start with '-')")
+    return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}")
+
+
 def checkout(repo: str, ref: str, subdir: str = "") -> str:
     """The tree of `ref` in a new temporary folder (the caller removes it)."""
-    data = subprocess.run(["git", "-C", repo, "archive", "--format=tar", ref], capture_output=True)
+    commit = resolve(repo, ref)
+    data = subprocess.run(["git", "-C", repo, "archive", "--format=tar", commit], capture_output=True)
     if data.returncode != 0:
         raise GitError(data.stderr.decode().strip())
     folder = tempfile.mkdtemp(prefix="mac-diff-")

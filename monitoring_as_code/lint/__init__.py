@@ -69,6 +69,21 @@ class Context:
         source = where if isinstance(where, Source) else getattr(where, "source", None)
         self.problems.append(Diagnostic(source, self.severity, self.rule, message, help or self.help))
 
+    def report_at(self, e: "Expression", offset, span: int, message: str, help: str = "") -> None:
+        """A problem at character `offset` of expression e: at its line and column in the
+        user's file when the expression is a literal there, else at the object's line."""
+        from ..locate import position
+
+        found = position(e.source, e.text, offset) if offset is not None else None
+        if found is None:
+            self.report(e.source, message, help, e.owners)
+            return
+        if any(self.rule in getattr(o, "ignore", ()) for o in e.owners):
+            return
+        line, column, excerpt = found
+        self.problems.append(Diagnostic(Source(e.source.file, line), self.severity, self.rule, message,
+                                        help or self.help, column, excerpt, span))
+
     def expressions(self) -> List[Expression]:
         if self._expressions is None:
             out = []

@@ -2,6 +2,7 @@
 import difflib
 
 from ..diagnostics import Severity
+from ..locate import name_offset
 
 RULE = "promql/unknown-metric"
 SEVERITY = Severity.ERROR
@@ -18,5 +19,5 @@ def check(ctx):
             known = known if known is not None else sorted(ctx.catalog)
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
             hint = f"; did you mean {close[0]}?" if close else ""
-            ctx.report(e.source, f"unknown metric {name}{hint}",
-                       "check the name against the exporter's /metrics, or add it under [tool.mac.metrics]", e.owners)
+            ctx.report_at(e, name_offset(e.text, name), len(name), f"unknown metric {name}{hint}",
+                          "check the name against the exporter's /metrics, or add it under [tool.mac.metrics]")
