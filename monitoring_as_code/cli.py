@@ -102,7 +102,8 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
     if not no_cache and not check and state.fresh(digest):
         click.echo(f"mac: {out} is up to date (nothing changed since the last compile)")
         return
-    if not check and os.path.lexists(out) and not os.path.isdir(out):
+    real_out = os.path.realpath(out)  # a symlinked out is followed (write.Staging)
+    if not check and os.path.lexists(real_out) and not os.path.isdir(real_out):
         _fault(f"{out} exists and is not a folder", USAGE)
     # The staging folder exists before compiling so parallel workers can write into it; it is
     # removed on any failure, leaving OUT exactly as it was. Files OUT already holds are linked.

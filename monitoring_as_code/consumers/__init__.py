@@ -29,13 +29,7 @@ class Verdict:
 def find(binary: str, override: Optional[str] = None) -> Optional[str]:
     if override:
         return override if os.path.isfile(override) and os.access(override, os.X_OK) else None
-    found = shutil.which(binary)
-    if found is None:
-        for folder in ("/usr/sbin", "/sbin", "/usr/bin"):
-            path = os.path.join(folder, binary)
-            if os.access(path, os.X_OK):
-                return path
-    return found
+    return shutil.which(binary)  # on PATH (nginx lives in /usr/sbin)
 
 
 def run_all(folder: str, files: Dict[str, bytes], defs, promtool: Optional[str] = None) -> Verdict:
