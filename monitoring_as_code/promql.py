@@ -74,10 +74,39 @@ def _comparison_of(node) -> Optional[Comparison]:
         return None
     lhs, rhs = _unwrap(node.lhs), _unwrap(node.rhs)
     if isinstance(rhs, promql_parser.NumberLiteral):
-        return Comparison(str(node.lhs), _op(node), float(rhs.val))
+        return Comparison(text_of(node.lhs), _op(node), float(rhs.val))
     if isinstance(lhs, promql_parser.NumberLiteral):
-        return Comparison(str(node.rhs), _MIRROR[_op(node)], float(lhs.val))
+        return Comparison(text_of(node.rhs), _MIRROR[_op(node)], float(lhs.val))
     return None
+
+
+_MATCH_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f]')
+
+
+def _quoted(value: str) -> str:
+    return '"' + "".join({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, c)
+                         if c in '\\"\n\t\r' or ord(c) >= 32 else f"\\x{ord(c):02x}" for c in value) + '"'
+
+
+def text_of(node) -> str:
+    """The expression as promql-parser prints it, re-parseable: its printer writes matcher
+    values raw between quotes (`"5\\d"` comes back as `"5\d"`, which does not parse),
+    so selectors whose values need escapes are written again with them."""
+    text = str(node)
+    fixes = []
+
+    def visit(n):
+        if isinstance(n, promql_parser.VectorSelector) and any(_NEEDS_ESCAPE.search(m.value) for m in n.matchers.matchers):
+            matchers = ", ".join(f"{m.name}{_MATCH_OPS[str(m.op)]}{_quoted(m.value)}" for m in n.matchers.matchers
+                                 if not (m.name == "__name__" and n.name))
+            fixes.append((str(n), f"{n.name or ''}{{{matchers}}}"))
+        return True
+
+    promql_parser.walk(node, visit)
+    for printed, fixed in fixes:
+        text = text.replace(printed, fixed)
+    return text
 
 
 _RANGE_VAR = re.compile(r"\[\s*(\$\{[^}]*\}|\$\w+|\[\[\w+\]\])\s*(:[^\]]*)?\]")

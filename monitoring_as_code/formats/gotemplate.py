@@ -178,9 +178,7 @@ def _pipeline(tokens, scope: set, known: frozenset, at: int, declare: bool = Fal
         sep = tokens[i + 1][0]
         i += 2
         if sep != "comma":
-            if sep == "assign" and tokens[i - 2][1] not in scope:
-                raise TemplateError(f"undefined variable {tokens[i - 2][1]!r}", tokens[i - 2][2])
-            break
+            break  # promtool 2.42's Go accepts `$x = …` for an undeclared $x too
     else:
         if names:
             raise TemplateError("missing := after variables", at)
@@ -219,7 +217,8 @@ def _commands(tokens, scope, known, at) -> None:
         command.append((kind, word, pos))
     if depth:
         raise TemplateError("unclosed left paren", at)
-    for command in commands:
+    # The first command must hold something; an empty one after a final `|` passes Go 1.19's parser.
+    for command in commands[:-1] if len(commands) > 1 else commands:
         if not command:
             raise TemplateError("missing value for command", at)
         if _empty_parens(command):

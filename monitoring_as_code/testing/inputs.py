@@ -175,10 +175,29 @@ def _set_filters(p: Plan) -> None:
 # -- labels -------------------------------------------------------------------
 
 def _regex_example(pattern: str) -> str:
+    """A string the pattern probably matches (checked by the caller): the first branch, its
+    escapes as the characters they stand for, classes as their first member, `.` as 0."""
     first = pattern.split("|")[0]
-    first = re.sub(r"\[(.)[^\]]*\]", r"\1", first)
-    first = first.replace(".*", "").replace(".+", "0").replace(".", "0")
-    return re.sub(r"[\\^$*+?(){}]", "", first)
+    first = re.sub(r"\\Q(.*?)(\\E|$)", lambda m: re.sub(r"([^A-Za-z0-9])", r"\\\1", m.group(1)), first)
+    out, i = [], 0
+    while i < len(first):
+        ch = first[i]
+        if ch == "\\" and i + 1 < len(first):
+            nxt = first[i + 1]
+            out.append({"d": "0", "w": "a", "s": " "}.get(nxt, nxt if not nxt.isalnum() else ""))
+            i += 2
+            continue
+        if ch == "[":
+            end = first.find("]", i + 2)
+            out.append(first[i + 1] if end > 0 and first[i + 1] not in "^\\" else "")
+            i = end + 1 if end > 0 else i + 1
+            continue
+        if ch == "." and first[i + 1:i + 2] == "*":
+            i += 2
+            continue
+        out.append("0" if ch == "." else "" if ch in "^$*+?(){}" else ch)
+        i += 1
+    return "".join(out)
 
 
 def _value_for(name: str, own_matchers) -> str:
