@@ -90,7 +90,7 @@ def _quoted(value: str) -> str:
 
 
 def text_of(node) -> str:
-    """The expression as promql-parser prints it, re-parseable: its printer writes matcher
+    r"""The expression as promql-parser prints it, re-parseable: its printer writes matcher
     values raw between quotes (`"5\\d"` comes back as `"5\d"`, which does not parse),
     so selectors whose values need escapes are written again with them."""
     text = str(node)

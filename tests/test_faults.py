@@ -143,6 +143,26 @@ def test_concurrent_compiles_of_one_folder_are_serialized(src):
     assert not [p for p in os.listdir(src) if p.startswith((".mac-new-", ".mac-old-"))]
 
 
+def test_a_compile_waits_for_the_lock_on_the_output_folder(src):
+    """While another compile holds the folder's lock, a compile does not write: it waits."""
+    import time
+
+    from monitoring_as_code.write import lock
+
+    fd = lock(str(src))
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "monitoring_as_code", "compile", "--out", "build"], cwd=src,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(3)
+        assert proc.poll() is None, "the compile did not wait for the lock"
+        assert not (src / "build").exists()
+    finally:
+        os.close(fd)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (src / "build/prometheus/alert_rules.yml").exists()
+
+
 def test_leftovers_of_a_killed_compile_are_removed(src):
     for name in (".mac-new-abc123", ".mac-old-def456"):
         (src / name / "prometheus").mkdir(parents=True)
