@@ -9,11 +9,15 @@ import click
 from . import __version__
 
 
-def compile_tree(src, debug=False, parallel=False, staging=None):
+def compile_tree(src, debug=False, parallel=False, staging=None, strict=False):
     # Imported on use: `mac compile` with nothing changed must not pay for the compiler.
     from .compiler import compile_tree as compile_
 
-    return compile_(src, debug=debug, parallel=parallel, staging=staging)
+    return compile_(src, debug=debug, parallel=parallel, staging=staging, strict=strict)
+
+
+STRICT = click.option("--strict", is_flag=True,
+                      help="An alert mac cannot derive boundary tests for is an error (as require_tests = true).")
 
 
 def render(problems, fmt):
@@ -77,8 +81,9 @@ def _os_error(exc: OSError, doing: str) -> None:
 @click.option("--require-checkers", is_flag=True,
               help="Fail (exit 3) when promtool, amtool or nginx is not installed to check the output.")
 @click.option("--promtool", default=None, help="promtool to check the output with (default: the one on PATH).")
+@STRICT
 def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache: bool, require_checkers: bool,
-                promtool: str) -> None:
+                promtool: str, strict: bool) -> None:
     """Compile the definitions in SRC into OUT.
 
     Every problem is reported with the file and line where it was written; if any is an
@@ -95,7 +100,8 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
     if promtool is not None and not (os.path.isfile(promtool) and os.access(promtool, os.X_OK)):
         _fault(f"--promtool {promtool}: no such program", TOOL)
     try:
-        digest = cache.input_digest(src)
+        # --strict changes the verdict, so it is part of what a compile is made from.
+        digest = cache.input_digest(src) + (":strict" if strict else "")
     except OSError as exc:
         _os_error(exc, "read the sources")
     state = cache.State(src, out)
@@ -117,7 +123,7 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
         if state.broken:
             click.echo(f"mac: ignoring the unreadable cache file {state.broken}; compiling everything", err=True)
         try:
-            result = compile_tree(src, debug=debug, parallel=True, staging=staging)
+            result = compile_tree(src, debug=debug, parallel=True, staging=staging, strict=strict)
         except OSError as exc:
             _os_error(exc, f"write into {out}")
         _report(result.problems, fmt)
@@ -208,7 +214,8 @@ def _consumers_on_copy(result, promtool):
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks from definition files.")
-def lint_cmd(src: str, fmt: str, fail_on: str, debug: bool) -> None:
+@STRICT
+def lint_cmd(src: str, fmt: str, fail_on: str, debug: bool, strict: bool) -> None:
     """Check the definitions without writing anything.
 
     Every rule (mac lint --help lists where they are documented: README, "Lint rules") runs
@@ -216,7 +223,7 @@ def lint_cmd(src: str, fmt: str, fail_on: str, debug: bool) -> None:
     by file and line, each with its rule id and a hint. Disable a rule for the tree with
     `disable = ["panel/unit"]` under [tool.mac] in pyproject.toml, or for one object with
     ignore=("panel/unit",)."""
-    result = compile_tree(src, debug=debug, parallel=True)
+    result = compile_tree(src, debug=debug, parallel=True, strict=strict)
     problems = result.problems
     if fmt == "json":
         click.echo(render(problems, "json"))

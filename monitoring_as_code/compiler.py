@@ -73,7 +73,8 @@ def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None, staged: 
     return dict(sorted(files.items()))
 
 
-def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, staging=None) -> Result:
+def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, staging=None,
+                 strict: bool = False) -> Result:
     """parallel: on a large tree, compile dashboards on every core (parallel.py); the result
     then holds no Dashboard objects, only their files, problems and count. staging (a
     write.Staging): where those workers may write their files at once (listed in `staged`)."""
@@ -81,12 +82,12 @@ def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, st
     from .testing.collect import collect
 
     if parallel and not debug and parallel_.worthwhile(src):
-        return parallel_.compile_tree(src, staging)
+        return parallel_.compile_tree(src, staging, strict=strict)
 
     defs = load(src, debug=debug)
-    defs.tests, test_problems = collect(defs, staging)
-    defs.problems.extend(test_problems)
     config = lint.load_config(src)
+    defs.tests, test_problems = collect(defs, staging, require_tests=strict or config.require_tests)
+    defs.problems.extend(test_problems)
     result = Result(defs, sorted([*config.problems, *lint.run(defs, config)], key=Diagnostic.sort_key))
     if result.ok:
         try:

@@ -152,7 +152,7 @@ def collect_child(pid: int, fd: int):
     return value
 
 
-def compile_tree(src: str, staging=None):
+def compile_tree(src: str, staging=None, strict: bool = False):
     """compiler.compile_tree for large trees (see the module's docstring). With a
     write.Staging, dashboards go straight into it and the result lists them in `staged`."""
     from .compiler import Refused, Result, emit
@@ -186,7 +186,7 @@ def compile_tree(src: str, staging=None):
         children = [fork(shard) for _ in range(shards - 1)]
         results = []
         try:
-            rest.tests, test_problems = collect(rest, staging)
+            rest.tests, test_problems = collect(rest, staging, require_tests=strict or config.require_tests)
             rest.problems.extend(test_problems)
             problems = lint.run(rest, config, rules=SHARD_RULES)
             results.append(shard())

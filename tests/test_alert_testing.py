@@ -107,18 +107,27 @@ def test_spec_values_must_straddle_the_threshold():
         threshold_tests(rule, "> 70", for_="2m", fire=60)
 
 
-def test_undrivable_expression_is_reported_at_the_rule(tmp_path):
+def test_undrivable_expression_is_a_warning_at_the_rule_and_an_error_when_tests_are_required(tmp_path):
     write_tree(tmp_path, {"alerts/odd.py": '''
         from monitoring_as_code import AlertRule
 
-        odd = AlertRule(name="Odd", expr="topk(3, x) > 1", for_="5m")
-        fine = AlertRule(name="Fine", expr="topk(3, x) > 1", for_="5m", boundary=False)
+        odd = AlertRule(name="Odd", expr="topk(3, node_load1) > 1", for_="5m", summary="s", description="{{ $value }}")
+        fine = AlertRule(name="Fine", expr="topk(3, node_load1) > 1", for_="5m", boundary=False, summary="s",
+                         description="{{ $value }}")
         '''})
+    message = ("alerts/odd.py:3: [{}] alert Odd: cannot generate boundary tests: "
+               "mac does not model aggregation topk in PromQL (test/boundary)")
     result = run_mac("compile", "--out", "build", cwd=tmp_path)
-    assert result.returncode == 1
-    assert ("alerts/odd.py:3: [error] alert Odd: cannot generate boundary tests: "
-            "mac does not model aggregation topk in PromQL (test/boundary)") in result.stderr.splitlines()
+    assert result.returncode == 0, result.stderr  # the rule is fine; it goes untested, and says so
+    assert message.format("warning") in result.stderr.splitlines()
     assert "alert Fine: cannot generate" not in result.stderr
+    strict = run_mac("compile", "--strict", "--out", "build", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert message.format("error") in strict.stderr.splitlines()
+    write_tree(tmp_path, {"pyproject.toml": "[tool.mac]\nrequire_tests = true\n"})
+    required = run_mac("lint", cwd=tmp_path)
+    assert required.returncode == 1
+    assert message.format("error") in required.stdout.splitlines()
 
 
 def test_a_test_of_an_alert_that_is_not_compiled(tmp_path):

@@ -70,12 +70,21 @@ def test_full_disk_is_exit_4_and_leaves_build_and_no_staging(src, tmp_path):
         assert sorted(os.listdir(mount)) == ["build", "filler"]
 
 
-def test_a_name_too_long_for_the_file_system_is_exit_4(tmp_path):
+def test_a_name_too_long_for_the_file_system_is_exit_4(src):
+    out = "b" * 300  # a folder name longer than the file system's 255 bytes
+    result = run_mac("compile", "--out", out, cwd=src)
+    assert result.returncode == 4, result.stderr
+    assert "File name too long" in result.stderr and "Traceback" not in result.stderr
+    assert not [p for p in os.listdir(src) if p.startswith((".mac-new-", ".mac-old-"))]
+
+
+def test_an_alert_name_too_long_for_a_file_name_is_an_error_at_its_line(tmp_path):
     name = "A" + "a" * 300
     src = write_tree(tmp_path / "src", {"alerts/a.py": ALERT.replace('name="A"', f'name="{name}"')})
     result = run_mac("compile", "--out", "build", cwd=src)
-    assert result.returncode == 4, result.stderr
-    assert "File name too long" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert f"alerts/a.py:3: [error] alert name {name[:20]!r}… is 301 characters long (at most 200) (alert/name)" \
+        in result.stderr
     assert not (src / "build").exists()
 
 

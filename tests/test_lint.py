@@ -17,7 +17,10 @@ MESSAGES = {
     "alert/for": "alert NoFor has no `for`: it fires on the first evaluation that matches",
     "alert/severity": "alert Paging: severity 'page' is not critical, warning or info",
     "alert/annotations": "alert Static: description is not templated",
-    "alert/name": "alert name 'disk_full' is not CamelCase",
+    "alert/name-style": "alert name 'disk_full' is not CamelCase",
+    "alert/name": "alert name Typo is already used at alerts/mistakes.py:21",
+    "promql/never-matches": "alert Unmatched: the two sides of `and` can never match: one always has the label "
+                            "instance, the other never does",
     "alert/comparison": "alert Uncompared: the expression does not compare against anything",
     "promql/syntax": "alert Broken: PromQL syntax error: unclosed left parenthesis",
     "promql/rate-counter": "alert RawCounter: counter node_network_receive_bytes_total is used without rate(), "
@@ -25,7 +28,7 @@ MESSAGES = {
     "promql/rate-window": "alert ShortWindow: rate() over [30s] is shorter than 4× the scrape interval (1m)",
     "promql/unknown-metric": "unknown metric node_memory_MemAvailabel_bytes; did you mean node_memory_MemAvailable_bytes?",
     "rule/duration": "alert WordyFor: for '5 minutes' is not a duration",
-    "rule/group-name": "rule group 'mistakes' is already defined at alerts/mistakes.py:27",
+    "rule/group-name": "rule group 'mistakes' is already defined at alerts/mistakes.py:29",
     "model/type": "group typed: rules[0] is a dict, not an AlertRule or RecordingRule",
     "dashboard/datasource-variable": "panel 'Pinned' uses datasource 'P1809F7CD0C75ACF3' instead of the dashboard's "
                                      "variable ${datasource}",

@@ -14,17 +14,17 @@ from ..model import AlertRule, Panel, Query, RecordingRule, Row
 from ..diagnostics import Diagnostic, Severity
 from ..promql import facts, parse, substitute_grafana_variables
 from ..source import Source
-from . import (alert_annotations, alert_comparison, alert_for, alert_name, alert_severity, dashboard_schema,
+from . import (alert_annotations, alert_comparison, alert_for, alert_name, alert_name_style, alert_severity, dashboard_schema,
                dashboard_title, datasource_variable, durations, finite, group_names, model_types, panel_has_queries,
-               panel_layout, panel_title_description, panel_unit, promql_dialect, promql_rate_counter,
+               panel_layout, panel_title_description, panel_unit, promql_dialect, promql_never_matches, promql_rate_counter,
                promql_rate_window, promql_syntax, promql_unknown_metric, rule_labels, rule_templates,
                stack_alertmanager, stack_allow_all, stack_grafana_ini, stack_nginx, stack_prometheus, stack_secrets,
                stack_sentry, thresholds_from, unique_uid)
 from .config import Config, load_config
 
-ALL = (model_types, promql_syntax, promql_dialect, promql_rate_counter, promql_rate_window, promql_unknown_metric,
+ALL = (model_types, promql_syntax, promql_dialect, promql_never_matches, promql_rate_counter, promql_rate_window, promql_unknown_metric,
        durations, group_names, rule_labels, rule_templates, finite, alert_for, alert_severity, alert_annotations,
-       alert_name, alert_comparison, unique_uid, dashboard_title, datasource_variable, thresholds_from, panel_unit,
+       alert_name, alert_name_style, alert_comparison, unique_uid, dashboard_title, datasource_variable, thresholds_from, panel_unit,
        panel_title_description, panel_has_queries, panel_layout, dashboard_schema, stack_prometheus,
        stack_alertmanager, stack_grafana_ini, stack_nginx, stack_allow_all, stack_secrets, stack_sentry)
 
@@ -61,13 +61,14 @@ class Context:
         self._expressions: Optional[List[Expression]] = None
         self._panels = None
 
-    def report(self, where, message: str, help: str = "", owners=()) -> None:
-        """A problem at `where` (a model object or a Source), unless an owner ignores the rule."""
+    def report(self, where, message: str, help: str = "", owners=(), severity: Optional[Severity] = None) -> None:
+        """A problem at `where` (a model object or a Source), unless an owner ignores the rule.
+        severity: this report's, when the rule's own does not fit (a guess is a warning)."""
         objects = (where, *owners)
         if any(self.rule in getattr(o, "ignore", ()) for o in objects):
             return
         source = where if isinstance(where, Source) else getattr(where, "source", None)
-        self.problems.append(Diagnostic(source, self.severity, self.rule, message, help or self.help))
+        self.problems.append(Diagnostic(source, severity or self.severity, self.rule, message, help or self.help))
 
     def report_at(self, e: "Expression", offset, span: int, message: str, help: str = "") -> None:
         """A problem at character `offset` of expression e: at its line and column in the
@@ -135,6 +136,8 @@ def run(defs, config: Optional[Config] = None, rules=ALL, context: Optional[Cont
     ctx.problems.extend(defs.problems)
     for module in rules:
         if module.RULE in ctx.config.disable:
+            continue
+        if getattr(module, "OPTIONAL", False) and module.RULE not in ctx.config.enable:
             continue
         ctx.rule, ctx.severity, ctx.help = module.RULE, module.SEVERITY, getattr(module, "HELP", "")
         module.check(ctx)

@@ -1,20 +1,27 @@
-"""Alert names are CamelCase and unique across all groups (routing, silences and tests key on them)."""
-import re
-
+"""Alert names are what Prometheus and mac need: a non-empty string, unique across the tree
+(mac's test files, `mac diff` and `thresholds_from` key on it), and usable as a file name
+(no `/`, no NUL, not over 200 characters). Style (CamelCase) is the optional rule
+alert/name-style."""
 from ..diagnostics import Severity
 
 RULE = "alert/name"
 SEVERITY = Severity.ERROR
-_CAMEL = re.compile(r"^[A-Z][a-zA-Z0-9]*$")
+HELP = "give every alert its own name, such as DiskSpaceLow"
 
 
 def check(ctx):
     first = {}
     for group, alert in ctx.alerts():
-        if not _CAMEL.match(alert.name or ""):
-            ctx.report(alert, f"alert name {alert.name!r} is not CamelCase", "name alerts like DiskSpaceLow", (group,))
-        if alert.name in first:
-            ctx.report(alert, f"alert name {alert.name} is already used at {first[alert.name]}",
-                       "give every alert its own name", (group,))
+        name = alert.name
+        if not isinstance(name, str) or not name.strip():
+            ctx.report(alert, f"alert name {name!r} is empty", HELP, (group,))
+            continue
+        if "/" in name or "\x00" in name or not name.isprintable():
+            ctx.report(alert, f"alert name {name!r} holds /, NUL or a control character, which mac's test file "
+                              "names cannot hold", "use letters, digits, _ and -", (group,))
+        elif len(name) > 200:
+            ctx.report(alert, f"alert name {name[:20]!r}… is {len(name)} characters long (at most 200)", HELP, (group,))
+        if name in first:
+            ctx.report(alert, f"alert name {name} is already used at {first[name]}", HELP, (group,))
         else:
-            first[alert.name] = alert.source
+            first[name] = alert.source

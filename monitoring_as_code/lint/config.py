@@ -20,11 +20,15 @@ from ..source import Source, display_path
 @dataclass(frozen=True)
 class Config:
     disable: FrozenSet[str] = frozenset()
+    enable: FrozenSet[str] = frozenset()  # optional rules to run (alert/name-style)
     scrape_interval: float = 15.0
     metrics: Dict[str, str] = field(default_factory=dict)  # extra catalog entries: name → type
     path: str = ""
     # The Prometheus the output is for: its PromQL functions, syntax and template functions.
     prometheus: str = DEFAULT_PROMETHEUS
+    # test/boundary: an alert mac cannot derive tests for is a warning, or an error when set
+    # (or with --strict).
+    require_tests: bool = False
     problems: Tuple[diag.Diagnostic, ...] = ()
 
 
@@ -65,6 +69,10 @@ def load_config(src: str) -> Config:
     if not isinstance(disable, list) or not all(isinstance(r, str) for r in disable):
         problem("disable", "[tool.mac] disable is not a list of rule ids", 'write disable = ["panel/unit"]')
         disable = ()
+    enable = table.get("enable", [])
+    if not isinstance(enable, list) or not all(isinstance(r, str) for r in enable):
+        problem("enable", "[tool.mac] enable is not a list of rule ids", 'write enable = ["alert/name-style"]')
+        enable = []
     interval = table.get("scrape_interval", "15s")
     if not isinstance(interval, str) or not is_duration(interval) or seconds(interval) <= 0:
         problem("scrape_interval", f"[tool.mac] scrape_interval {interval!r} is not a Prometheus duration",
@@ -82,8 +90,14 @@ def load_config(src: str) -> Config:
         problem("prometheus", f"[tool.mac] prometheus {version!r} is not a Prometheus version from 2.42 on",
                 'write prometheus = "2.42" (Debian 12\'s) or the version you run, such as "2.53"')
         version = DEFAULT_PROMETHEUS
+    require_tests = table.get("require_tests", False)
+    if not isinstance(require_tests, bool):
+        problem("require_tests", f"[tool.mac] require_tests {require_tests!r} is not true or false")
+        require_tests = False
     return Config(
+        require_tests=require_tests,
         disable=frozenset(disable),
+        enable=frozenset(enable),
         scrape_interval=seconds(interval),
         metrics={str(k): str(v) for k, v in metrics.items()},
         path=path,

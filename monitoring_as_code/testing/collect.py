@@ -21,9 +21,10 @@ from .model import AlertTest
 RULE = "test/boundary"
 
 
-def collect(defs, staging=None) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagnostic]]:
+def collect(defs, staging=None, require_tests: bool = False) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagnostic]]:
     """staging (write.Staging): where workers write the promtool files they render; their
-    names then go to defs.cache["staged"]."""
+    names then go to defs.cache["staged"]. require_tests: an alert mac cannot derive boundary
+    tests for is an error (else a warning: the rule itself is fine, it only goes untested)."""
     typecheck.check_tree(defs)  # wrong types are reset before anything reads them
     problems = []
     compiled = {id(a) for a in defs.alerts}
@@ -47,10 +48,10 @@ def collect(defs, staging=None) -> Tuple[Tuple[AlertTest, ...], List[diag.Diagno
         elif files is not None:
             defs.cache.setdefault("promtool_tests", {})[alert.name] = files
         if failure is not None:
-            problems.append(diag.error(alert.source, RULE,
-                                       f"alert {alert.name}: cannot generate boundary tests: {failure}",
-                                       "set boundary=Boundary(fire=…, safe=…), write an AlertTest, "
-                                       "or opt out with boundary=False"))
+            report = diag.error if require_tests else diag.warning
+            problems.append(report(alert.source, RULE, f"alert {alert.name}: cannot generate boundary tests: {failure}",
+                                   "set boundary=Boundary(fire=…, safe=…), write an AlertTest, "
+                                   "or opt out with boundary=False"))
         else:
             tests.extend(generated)
     return tuple(tests), problems
