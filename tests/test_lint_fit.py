@@ -93,3 +93,18 @@ def test_camel_case_is_an_optional_style_rule(tmp_path):
     assert [(p["rule"], p["severity"], p["message"]) for p in json.loads(result.stdout)] == [
         ("alert/name-style", "warning", "alert name 'node_conntrack_high' is not CamelCase")]
     assert result.returncode == 0
+
+
+def test_a_window_longer_than_promtool_loads_is_not_derived_and_says_why():
+    """BlackboxLowUptime30d (corpus): the derived test failed under promtool ("would load too
+    many samples"); a test mac cannot make promtool run is not emitted."""
+    from monitoring_as_code import AlertRule
+    from monitoring_as_code.testing.boundary import boundary_tests
+    from monitoring_as_code.testing.inputs import CannotDrive
+
+    rule = AlertRule(name="LowUptime30d", expr='avg_over_time(probe_success{job="blackbox"}[30d]) * 100 < 99.9',
+                     for_="10m")
+    with pytest.raises(CannotDrive, match=r"avg_over_time\(\) over 4w2d needs more samples \(one a minute\) than "
+                                          r"promtool's unit tests load \(10,000\)"):
+        boundary_tests(rule)
+    assert boundary_tests(AlertRule(name="LowUptime1d", expr=rule.expr.replace("30d", "1d"), for_="10m"))

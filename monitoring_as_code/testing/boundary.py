@@ -172,6 +172,23 @@ class _Simulation:
         return k
 
 
+# promtool's unit tests refuse a query that would load more samples than this (measured: a
+# [30d] window at one sample a minute fails with "would load too many samples"); a test
+# mac derives must never be one promtool rejects, so such windows are not derived.
+PROMTOOL_SAMPLE_LIMIT = 10_000
+
+
+def _check_sample_budget(rule: AlertRule) -> None:
+    try:
+        ranges = promql.facts(promql.parse(rule.expr)).range_calls
+    except (ValueError, TypeError):
+        return
+    for function, window in ranges:
+        if window / 60 >= PROMTOOL_SAMPLE_LIMIT:
+            raise CannotDrive(f"{function}() over {format_seconds(window)} needs more samples (one a minute) than "
+                              f"promtool's unit tests load ({PROMTOOL_SAMPLE_LIMIT:,})")
+
+
 def threshold_tests(rule: AlertRule, when: str, for_: Optional[str] = None, fire: Optional[float] = None,
                     safe: Optional[float] = None, knob: str = "", steady=(),
                     _generated: bool = False) -> List[AlertTest]:
@@ -179,6 +196,7 @@ def threshold_tests(rule: AlertRule, when: str, for_: Optional[str] = None, fire
     the compared value just past the threshold → pending, then firing after `for_`;
     just on the safe side → never pending or firing. `knob` and `steady` as in Boundary."""
     op, threshold = _parse_condition(when)
+    _check_sample_budget(rule)
     sim = _Simulation(rule, knob, dict(steady) if not isinstance(steady, dict) else steady)
     default_fire, default_safe = default_values(op, threshold, _is_boolean(sim.plan, sim.lhs))
     fire = default_fire if fire is None else fire
