@@ -53,7 +53,7 @@ def main() -> None:
 
 
 # Exit codes (README, "The command line"): what went wrong, for scripts and CI.
-OK, PROBLEMS, USAGE, TOOL, FILESYSTEM = 0, 1, 2, 3, 4
+PROBLEMS, USAGE, TOOL, FILESYSTEM = 1, 2, 3, 4  # 0: success
 
 
 def _fault(message: str, code: int) -> None:
@@ -97,7 +97,9 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
     from .write import NotOurs, Staging, differences
     from .write import digest as file_digest
 
-    if promtool is not None and not (os.path.isfile(promtool) and os.access(promtool, os.X_OK)):
+    from .consumers import find
+
+    if promtool is not None and find("promtool", promtool) is None:
         _fault(f"--promtool {promtool}: no such program", TOOL)
     try:
         # --strict changes the verdict, so it is part of what a compile is made from.
@@ -193,7 +195,6 @@ def _consumers_on_copy(result, promtool):
     """--check writes nothing to OUT: the files the checkers read go to a temporary folder."""
     import tempfile
 
-    from .consumers import CHECKERS
 
     wanted = {rel: data for rel, data in result.files.items()
               if rel.startswith(("prometheus/", "alertmanager/", "nginx/")) and not rel.startswith("prometheus/tests/")}
@@ -234,7 +235,7 @@ def lint_cmd(src: str, fmt: str, fail_on: str, debug: bool, strict: bool) -> Non
         click.echo(f"mac: {len(problems)} problem(s), {sum(p.severity.value == 'error' for p in problems)} error(s)",
                    err=True)
     if failing:
-        sys.exit(1)
+        sys.exit(PROBLEMS)
 
 
 @main.command("diff")
@@ -269,7 +270,7 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
         base = base or default_base(top)
     except GitError as exc:
         click.echo(f"mac: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(USAGE)
     folders = []
     try:
         trees = []
@@ -284,10 +285,10 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
             if not result.ok:
                 _report(result.problems, "text")
                 click.echo(f"mac: {ref or 'the working tree'} does not compile", err=True)
-                sys.exit(1)
+                sys.exit(PROBLEMS)
     except GitError as exc:
         click.echo(f"mac: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(USAGE)
     finally:
         for folder in folders:
             shutil.rmtree(folder if not subdir else folder[: -len(subdir) - 1], ignore_errors=True)
@@ -295,7 +296,7 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
     changes = compare(before, after, catalog(head.definitions))
     click.echo(RENDERERS[fmt](changes).rstrip("\n"))
     if exit_code and changes:
-        sys.exit(1)
+        sys.exit(PROBLEMS)
 
 
 @main.command("test")
@@ -317,14 +318,14 @@ def test_cmd(src: str, promtool: str, jobs: int, debug: bool) -> None:
     result = compile_tree(src, debug=debug)
     _report(result.problems, "text")
     if not result.ok:
-        sys.exit(1)
+        sys.exit(PROBLEMS)
     try:
         results = run(result.files, result.definitions, promtool=promtool, jobs=jobs)
     except PromtoolMissing as exc:
         _fault(str(exc), TOOL)
     click.echo(report(results))
     if not all(r.passed for r in results):
-        sys.exit(1)
+        sys.exit(PROBLEMS)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ class Verdict:
 
 
 def find(binary: str, override: Optional[str] = None) -> Optional[str]:
-    if override:
+    """The program to run: `override` if it is an executable file (else None), or `binary` on PATH."""
+    if override is not None:
         return override if os.path.isfile(override) and os.access(override, os.X_OK) else None
     return shutil.which(binary)  # on PATH (nginx lives in /usr/sbin)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
+from ..dialect import at_least
+
 # Go's builtins and Prometheus' own (template/template.go), measured with `promtool check
 # rules` 2.42: each name in an annotation passes, toDuration, now and urlUnescape do not.
 GO_FUNCTIONS = frozenset("and call html index slice js len not or print printf println urlquery eq ge gt le lt ne".split())
@@ -26,8 +28,6 @@ KEYWORDS = frozenset("block break continue define else end if range template wit
 
 
 def functions(version: str = "2.42") -> frozenset:
-    from ..dialect import at_least
-
     found = set(GO_FUNCTIONS) | PROMETHEUS_FUNCTIONS["2.42"]
     for since, names in ADDED.items():
         if at_least(version, since):

@@ -1,6 +1,5 @@
 """PromQL of the target Prometheus (`[tool.mac] prometheus`, default 2.42): functions it
 has, regexes in Go's RE2 syntax, and syntax it knows."""
-import promql_parser as pp
 
 from ..dialect import QUOTED_NAMES_SINCE, at_least, function_problem, regex_problem, wrote_holt_winters
 from ..diagnostics import Severity

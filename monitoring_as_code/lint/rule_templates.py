@@ -14,8 +14,8 @@ def check(ctx):
         texts = []
         if isinstance(alert.labels, tuple):
             texts += [(f"label {k}", v) for k, v in alert.labels]
-        texts += [(f"annotation {k}", v) for k, v in alert.all_annotations().items()] \
-            if isinstance(alert.annotations, tuple) else []
+        if isinstance(alert.annotations, tuple):
+            texts += [(f"annotation {k}", v) for k, v in alert.all_annotations().items()]
         for where, text in texts:
             if not isinstance(text, str) or "{{" not in text and "}}" not in text:
                 continue

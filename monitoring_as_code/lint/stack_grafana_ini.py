@@ -1,11 +1,14 @@
 """Values written into grafana.ini mean themselves: no line breaks (a new line would be a new
 setting or section), no surrounding quotes or blanks, no comment marks, no `$` expansions."""
+import re
+
 from ..diagnostics import Severity
 from ..formats import ini, nginx
 from ..formats.prometheus import host_port
 
 RULE = "stack/grafana-ini"
 SEVERITY = Severity.ERROR
+_UID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 HELP = 'grafana.ini values are one plain line each; keep the default or write a plain value'
 
 
@@ -25,12 +28,11 @@ def check(ctx):
         reason = ini.value(value) or (None if value else "is empty")
         if reason:
             ctx.report(g, f"Grafana {name} {value!r} {reason}")
-    if isinstance(g.datasource_uid, str) and not _UID(g.datasource_uid):
+    if isinstance(g.datasource_uid, str) and not _UID.fullmatch(g.datasource_uid):
         ctx.report(g, f"Grafana datasource_uid {g.datasource_uid!r} is not a Grafana uid (up to 40 letters, digits, - and _)")
-    for name in ("prometheus_url",):
-        value = getattr(g, name)
-        if not isinstance(value, str) or not value.startswith(("http://", "https://")) or ini.value(value):
-            ctx.report(g, f"Grafana {name} {value!r} is not an http(s) URL", "such as http://127.0.0.1:9090/prometheus")
+    url = g.prometheus_url
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")) or ini.value(url):
+        ctx.report(g, f"Grafana prometheus_url {url!r} is not an http(s) URL", "such as http://127.0.0.1:9090/prometheus")
     reason = nginx.file_path(g.dashboards_path)
     if reason:
         ctx.report(g, f"Grafana dashboards_path {g.dashboards_path!r} {reason}")
@@ -47,15 +49,7 @@ def check(ctx):
         ctx.report(email, f"Email smarthost {email.smarthost!r} {reason}", "write host:port, such as smtp-relay.brevo.com:587")
 
 
-def _UID(value: str) -> bool:
-    import re
-
-    return re.fullmatch(r"[A-Za-z0-9_-]{1,40}", value) is not None
-
-
 def _root_url(value: str):
-    import re
-
     # Grafana's own %(protocol)s, %(domain)s and %(http_port)s placeholders are allowed.
     plain = re.sub(r"%\((protocol|domain|http_port)\)s", "x", value)
     if "%" in plain:

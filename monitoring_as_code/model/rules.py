@@ -13,14 +13,10 @@ def _mapping(value) -> Tuple[Tuple[str, str], ...]:
     the same way whatever order the user wrote them in."""
     if value is None:
         return ()
-    if not isinstance(value, Mapping) and not _pairs(value):
+    if not isinstance(value, Mapping) and not typecheck.pairs(value):
         return value  # the wrong type: model/type reports it (typecheck.py)
     items = value.items() if isinstance(value, Mapping) else value
     return tuple(sorted(((k, v) for k, v in items), key=lambda kv: str(kv[0])))
-
-
-def _pairs(value) -> bool:
-    return isinstance(value, (list, tuple)) and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in value)
 
 
 @dataclass(frozen=True)

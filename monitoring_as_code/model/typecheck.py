@@ -75,11 +75,11 @@ def mismatch(value, hint):
     if hint is _NONE:
         return None if value is None else f"is {_describe(value)}, not None"
     if origin in (collections.abc.Sequence, tuple, list):
-        if isinstance(value, (set, frozenset)) or isinstance(value, collections.abc.Set):
+        if isinstance(value, collections.abc.Set):
             return "is a set, which has no order (the output would change from run to run): use a list"
         if isinstance(value, str):
             return f"is {_describe(value)}, not a list (a string would be read as its characters): write [{value!r}]"
-        if isinstance(value, collections.abc.Mapping) and not (typing.get_args(hint) and _is_pairs(hint)):
+        if isinstance(value, collections.abc.Mapping):
             return f"is {_a(type(value).__name__)}, not a list"
         if not isinstance(value, (list, tuple)):
             if isinstance(value, collections.abc.Iterable):
@@ -116,17 +116,13 @@ def mismatch(value, hint):
     return None
 
 
-def _is_pairs(hint) -> bool:
-    return False
-
-
 def check(obj) -> List[str]:
     """Problems with obj's fields (messages naming the field); bad fields reset to defaults."""
     found = []
     for name, hint, default in _hints(type(obj)):
         value = getattr(obj, name)
         if _is_mapping_field(hint):
-            if not (value is None or isinstance(value, collections.abc.Mapping) or _pairs(value)):
+            if not (value is None or isinstance(value, collections.abc.Mapping) or pairs(value)):
                 found.append(f"{type(obj).__name__}.{name} is {_describe(value)}, not a dict")
                 object.__setattr__(obj, name, () if default is dataclasses.MISSING else default)
             continue
@@ -143,9 +139,9 @@ def _is_mapping_field(hint) -> bool:
         typing.get_origin(a) in (collections.abc.Mapping, dict) for a in typing.get_args(hint))
 
 
-def _pairs(value) -> bool:
-    return isinstance(value, (list, tuple)) and all(
-        isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], str) for p in value)
+def pairs(value) -> bool:
+    """A list or tuple of (key, value) pairs: the stored form of labels and annotations."""
+    return isinstance(value, (list, tuple)) and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in value)
 
 
 def check_tree(defs) -> None:

@@ -13,9 +13,8 @@ from typing import List, Optional, Tuple
 
 import promql_parser as pp
 
-from ..dialect import prepare
-
 from .. import promql
+from ..dialect import prepare
 from ..model.durations import format_seconds, seconds
 from ..model.rules import AlertRule, Boundary
 from .engine import Engine, Unsupported, compile_expr

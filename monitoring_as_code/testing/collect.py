@@ -11,7 +11,6 @@ from typing import List, Tuple
 
 from .. import diagnostics as diag
 from .. import promql
-from ..model import typecheck
 from ..model.durations import is_duration
 from .boundary import boundary_tests
 from .inputs import CannotDrive
@@ -25,7 +24,6 @@ def collect(defs, staging=None, require_tests: bool = False) -> Tuple[Tuple[Aler
     """staging (write.Staging): where workers write the promtool files they render; their
     names then go to defs.cache["staged"]. require_tests: an alert mac cannot derive boundary
     tests for is an error (else a warning: the rule itself is fine, it only goes untested)."""
-    typecheck.check_tree(defs)  # wrong types are reset before anything reads them
     problems = []
     compiled = {id(a) for a in defs.alerts}
     tests = []

@@ -14,9 +14,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import promql_parser as pp
 
-from ..dialect import prepare
-
 from ..contract import histogram_buckets
+from ..dialect import prepare
 from .engine import Labels, labels_of, matches
 from .values import number, run
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -34,11 +33,11 @@ class TestResult:
 
 
 def find_promtool(explicit: Optional[str] = None) -> str:
-    if explicit is not None:
-        if not (os.path.isfile(explicit) and os.access(explicit, os.X_OK)):
-            raise PromtoolMissing(f"--promtool {explicit}: no such program")
-        return explicit
-    path = shutil.which("promtool")
+    from ..consumers import find
+
+    path = find("promtool", explicit)
+    if explicit is not None and path is None:
+        raise PromtoolMissing(f"--promtool {explicit}: no such program")
     if not path:
         raise PromtoolMissing("promtool not found: install Debian's `prometheus` package (make test does) "
                               "or pass --promtool PATH")
