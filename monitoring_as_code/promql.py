@@ -84,7 +84,8 @@ _MATCH_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~"
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f]')
 
 
-def _quoted(value: str) -> str:
+def quoted(value: str) -> str:
+    """A PromQL string literal of value (double quotes, escapes as PromQL reads them)."""
     return '"' + "".join({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, c)
                          if c in '\\"\n\t\r' or ord(c) >= 32 else f"\\x{ord(c):02x}" for c in value) + '"'
 
@@ -98,7 +99,7 @@ def text_of(node) -> str:
 
     def visit(n):
         if isinstance(n, promql_parser.VectorSelector) and any(_NEEDS_ESCAPE.search(m.value) for m in n.matchers.matchers):
-            matchers = ", ".join(f"{m.name}{_MATCH_OPS[str(m.op)]}{_quoted(m.value)}" for m in n.matchers.matchers
+            matchers = ", ".join(f"{m.name}{_MATCH_OPS[str(m.op)]}{quoted(m.value)}" for m in n.matchers.matchers
                                  if not (m.name == "__name__" and n.name))
             fixes.append((str(n), f"{n.name or ''}{{{matchers}}}"))
         return True

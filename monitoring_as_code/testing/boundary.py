@@ -51,8 +51,10 @@ def _is_boolean(p, lhs_node) -> bool:
     return isinstance(node, pp.VectorSelector) and (name == "up" or name.endswith("_up"))
 
 
-def default_values(op: str, threshold: float, boolean: bool) -> Tuple[float, float]:
-    """(fire, safe) values of the compared quantity."""
+def default_values(op: str, threshold: float, boolean: bool, fire_factor: float = 1.0,
+                   safe_factor: float = 1.0) -> Tuple[float, float]:
+    """(fire, safe) values of the compared quantity: MARGIN past the threshold on either side
+    (times the factors)."""
     threshold = float(threshold)
     if boolean and 0 < threshold <= 1 and op in ("<", "<="):
         return 0.0, 1.0
@@ -61,8 +63,11 @@ def default_values(op: str, threshold: float, boolean: bool) -> Tuple[float, flo
     delta = abs(threshold) * MARGIN or MARGIN
     if threshold.is_integer() and abs(threshold) >= 10:
         delta = max(1.0, round(delta))  # counts and percentages: whole numbers read better
-    fire, safe = {">": (threshold + delta, threshold - delta), ">=": (threshold + delta, threshold - delta),
-                  "<": (threshold - delta, threshold + delta), "<=": (threshold - delta, threshold + delta),
+    up, down = delta * fire_factor, delta * safe_factor
+    if op in (">", ">=", "<", "<=") and threshold.is_integer() and abs(threshold) >= 10:
+        up, down = float(round(up)), float(round(down))
+    fire, safe = {">": (threshold + up, threshold - down), ">=": (threshold + up, threshold - down),
+                  "<": (threshold - up, threshold + down), "<=": (threshold - up, threshold + down),
                   "==": (threshold, threshold + max(delta, 1)), "!=": (threshold + max(delta, 1), threshold)}[op]
     return float(f"{fire:.12g}"), float(f"{safe:.12g}")
 
@@ -73,30 +78,49 @@ class _Simulation:
         if found is None:
             raise CannotDrive("the expression is not a comparison against a number")
         self.lhs = pp.parse(prepare(found.lhs))
-        self._lhs_fn = None  # compiled on first use (engine.compile_expr), then reused
+        self.whole = pp.parse(prepare(rule.expr))
+        self._lhs_fn = self._whole_fn = None  # compiled on first use (engine.compile_expr), then reused
         self.plan = plan(rule.expr, knob, dict(steady))
         self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)
 
+    def _engine(self, knob_phases, minutes: int) -> Engine:
+        return Engine(as_engine_input(build_series(self.plan, knob_phases, minutes)))
+
+    def _compiled(self, whole: bool):
+        try:
+            if self._lhs_fn is None:
+                self._lhs_fn = compile_expr(self.lhs)
+            if whole and self._whole_fn is None:
+                self._whole_fn = compile_expr(self.whole)
+        except Unsupported as exc:
+            raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
+        return self._lhs_fn, self._whole_fn
+
     def lhs_values(self, knob_phases, minutes: int, only_last: bool = False) -> List[Optional[float]]:
-        series = build_series(self.plan, knob_phases, minutes)
-        engine = Engine(as_engine_input(series))
+        return [v for v, _ in self.evaluate(knob_phases, minutes, only_last, whole=False)]
+
+    def evaluate(self, knob_phases, minutes: int, only_last: bool = False, whole: bool = True):
+        """[(compared value or None, whether the whole expression returns a series)] per minute:
+        the second is what the alert sees (filters behind `and`/`unless` included)."""
+        engine = self._engine(knob_phases, minutes)
+        lhs_fn, whole_fn = self._compiled(whole)
         out = []
         for m in range(minutes - 1 if only_last else 0, minutes):
             try:
-                if self._lhs_fn is None:
-                    self._lhs_fn = compile_expr(self.lhs)
-                result = self._lhs_fn(engine, m * 60.0)
+                result = lhs_fn(engine, m * 60.0)
+                active = bool(whole_fn(engine, m * 60.0)) if whole else None
             except Unsupported as exc:
                 raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
             values = list(result.values()) if isinstance(result, dict) else [result]
             if len(values) > 1:
                 raise CannotDrive("the compared value has several series for one input each")
-            out.append(values[0] if values else None)
+            out.append((values[0] if values else None, active))
         return out
 
     def series(self, knob_phases, minutes: int) -> List[Series]:
-        return [Series(selector_text(dict(labels)), notation(samples))
-                for labels, samples in sorted(build_series(self.plan, knob_phases, minutes).items())]
+        built = build_series(self.plan, knob_phases, minutes)
+        as_engine_input(built)  # the self-check: the notation expands to the simulated samples
+        return [Series(selector_text(dict(labels)), notation(runs)) for labels, runs in sorted(built.items())]
 
     def steady(self, knob: float) -> Optional[float]:
         minutes = self.warmup + 2
@@ -188,6 +212,20 @@ def _check_sample_budget(rule: AlertRule) -> None:
                               f"promtool's unit tests load ({PROMTOOL_SAMPLE_LIMIT:,})")
 
 
+# The clear margin every compared value keeps from the threshold at every evaluation a test
+# asserts, relative to the threshold: Prometheus and mac do the same arithmetic on the same
+# samples, but not always in the same order, so a value within a few ulps of the threshold
+# could land on either side of it. Exact zeros (a counter that does not move) are exact.
+CLEARANCE = 1e-7
+# Fire and safe values further from the threshold, in multiples of MARGIN, tried in turn when
+# the default ones put some evaluation on the threshold (a rate window's midpoint, say).
+_FURTHER = ((1.0, 1.5), (1.5, 1.0), (2.0, 3.0), (3.0, 2.0))
+
+
+class _Near(CannotDrive):
+    """A compared value the test would assert lands within CLEARANCE of the threshold."""
+
+
 def threshold_tests(rule: AlertRule, when: str, for_: Optional[str] = None, fire: Optional[float] = None,
                     safe: Optional[float] = None, knob: str = "", steady=(),
                     _generated: bool = False) -> List[AlertTest]:
@@ -197,54 +235,81 @@ def threshold_tests(rule: AlertRule, when: str, for_: Optional[str] = None, fire
     op, threshold = _parse_condition(when)
     _check_sample_budget(rule)
     sim = _Simulation(rule, knob, dict(steady) if not isinstance(steady, dict) else steady)
-    default_fire, default_safe = default_values(op, threshold, _is_boolean(sim.plan, sim.lhs))
-    fire = default_fire if fire is None else fire
-    safe = default_safe if safe is None else safe
+    boolean = _is_boolean(sim.plan, sim.lhs)
     holds = _OPS[op]
-    if not holds(fire, threshold) or holds(safe, threshold):
-        raise ValueError(f"fire={number(fire)} must satisfy '{when}' and safe={number(safe)} must not")
+    if fire is not None or safe is not None:
+        default_fire, default_safe = default_values(op, threshold, boolean)
+        pairs = [(default_fire if fire is None else fire, default_safe if safe is None else safe)]
+        if not holds(pairs[0][0], threshold) or holds(pairs[0][1], threshold):
+            raise ValueError(f"fire={number(pairs[0][0])} must satisfy '{when}' and safe={number(pairs[0][1])} "
+                             "must not")
+    else:
+        pairs = candidate_values(op, threshold, boolean)
+    failure = None
+    for fire_value, safe_value in pairs:
+        try:
+            return _derive(rule, sim, when, op, threshold, for_, fire_value, safe_value, _generated)
+        except CannotDrive as exc:  # another pair may do (a counter cannot go below 0; a tie)
+            if failure is None or isinstance(failure, _Near) and not isinstance(exc, _Near):
+                failure = exc
+    raise failure
+
+
+def candidate_values(op: str, threshold: float, boolean: bool) -> List[Tuple[float, float]]:
+    """(fire, safe) pairs to try, plainest first."""
+    pairs = [default_values(op, threshold, boolean)]
+    if op in ("==", "!=") or boolean:
+        return pairs
+    if threshold == 0 and op in (">", "<"):
+        pairs.insert(0, (pairs[0][0], 0.0))  # counts and rates cannot go below 0: quiet at exactly 0
+    for further_fire, further_safe in _FURTHER:
+        pairs.append(default_values(op, threshold, boolean, further_fire, further_safe))
+    return pairs
+
+
+def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List[AlertTest]:
+    holds = _OPS[op]
     k_fire, k_safe = sim.solve(fire), sim.solve(safe)
+    exact_zero = threshold == 0 and safe == 0 and k_safe == 0
+    clearance = CLEARANCE * abs(threshold) or 1e-12
+
+    def judge(m: int, value: Optional[float], active: bool, before_start: bool = False) -> bool:
+        """Whether the alert's condition holds at minute m, refusing what promtool might see
+        otherwise."""
+        if before_start:
+            # While windows fill the alert may flicker; the tests assert nothing before
+            # `start`, where it must be inactive (judged below), unless it keeps firing.
+            if active and rule.keep_firing_for:
+                raise CannotDrive(f"the alert is already active at {_m(m)}, before the generated series settle, "
+                                  "and keep_firing_for would carry that into the test")
+            return False
+        if value is not None and op not in ("==", "!=") and abs(value - threshold) < clearance \
+                and not (exact_zero and value == 0.0):
+            raise _Near(f"at {_m(m)} the compared value lands on the threshold ({number(value)}); "
+                        "set Boundary(fire=…, safe=…)")
+        if value is not None and op in ("==", "!=") and 0 < abs(value - threshold) < clearance:
+            raise _Near(f"at {_m(m)} the compared value is within rounding of {number(threshold)}")
+        true = value is not None and holds(value, threshold)
+        if active is None:
+            return true  # a spec test states the intended behaviour; promtool checks the rule's
+        if true and not active:
+            raise CannotDrive(f"at {_m(m)} the compared value is past the threshold but the rest of the expression "
+                              "(`and`, `unless`, matching) leaves no series")
+        if active and not true:
+            raise CannotDrive(f"at {_m(m)} the expression returns a series while the compared value is on the safe "
+                              "side (another branch, `or`?)")
+        return true
+
     wait = _minutes(for_)
     start = sim.warmup
-    source = rule.source if _generated else None
-    kwargs = {"source": source} if source else {}
+    kwargs = {"source": rule.source} if generated and rule.source else {}
 
     # Fires: safe up to and including minute `start`, then past the threshold.
     total = int(start + sim.plan.window // 60 + wait + 4)
     phases = [(k_safe, start + 1), (k_fire, total - start - 1)]
-    values = sim.lhs_values(phases, int(total))
-    onset = _onset(values, start, op, threshold, holds)
-    expect = []
-    if wait:
-        expect.append(not_firing((_m(start), _m(onset + wait - 1))))
-        expect.append(Expectation("pending", _m(onset + wait - 1)))
-    elif onset > start:
-        expect.append(quiet((_m(start), _m(onset - 1))))
-    expect.append(Expectation("firing", _m(onset + wait)))
-    after = f" for {_m(wait)}" if wait else ""
-    tests = [AlertTest(rule, f"fires at {number(fire)} ({when}{after})", sim.series(phases, int(total)),
-                       tuple(expect), generated=_generated, **kwargs)]
-
-    # Quiet: on the safe side from the start.
-    total = start + wait + 10
-    phases = [(k_safe, total)]
-    values = sim.lhs_values(phases, total)
-    for m in range(start, total):
-        if values[m] is None or holds(values[m], threshold):
-            raise CannotDrive(f"the safe value {number(safe)} does not stay on the safe side at {_m(m)}")
-    tests.append(AlertTest(rule, f"stays quiet at {number(safe)} (not {when})", sim.series(phases, total),
-                           (quiet((_m(start), _m(total - 1))),), generated=_generated, **kwargs))
-    return tests
-
-
-def _onset(values, start, op, threshold, holds) -> int:
-    tolerance = 1e-9 * max(1.0, abs(threshold))
     onset = None
-    for m in range(start, len(values)):
-        v = values[m]
-        if v is not None and 0 < abs(v - threshold) <= tolerance and op not in ("==", "!="):
-            raise CannotDrive(f"at {_m(m)} the compared value lands on the threshold; set Boundary(fire=…)")
-        true = v is not None and holds(v, threshold)
+    for m, (value, active) in enumerate(sim.evaluate(phases, total, whole=generated)):
+        true = judge(m, value, active, before_start=m < start)
         if m == start and true:
             raise CannotDrive("the safe value does not hold long enough before the crossing")
         if true and onset is None:
@@ -253,7 +318,26 @@ def _onset(values, start, op, threshold, holds) -> int:
             raise CannotDrive(f"the compared value crosses back at {_m(m)}")
     if onset is None:
         raise CannotDrive("the generated series never cross the threshold")
-    return onset
+    expect = []
+    if wait:
+        expect.append(not_firing((_m(start), _m(onset + wait - 1))))
+        expect.append(Expectation("pending", _m(onset + wait - 1)))
+    elif onset > start:
+        expect.append(quiet((_m(start), _m(onset - 1))))
+    expect.append(Expectation("firing", _m(onset + wait)))
+    after = f" for {_m(wait)}" if wait else ""
+    tests = [AlertTest(rule, f"fires at {number(fire)} ({when}{after})", sim.series(phases, total),
+                       tuple(expect), generated=generated, **kwargs)]
+
+    # Quiet: on the safe side from the start.
+    total = start + wait + 10
+    phases = [(k_safe, total)]
+    for m, (value, active) in enumerate(sim.evaluate(phases, total, whole=generated)):
+        if judge(m, value, active, before_start=m < start) or (m >= start and value is None):
+            raise CannotDrive(f"the safe value {number(safe)} does not stay on the safe side at {_m(m)}")
+    tests.append(AlertTest(rule, f"stays quiet at {number(safe)} (not {when})", sim.series(phases, total),
+                           (quiet((_m(start), _m(total - 1))),), generated=generated, **kwargs))
+    return tests
 
 
 def boundary_tests(rule: AlertRule) -> List[AlertTest]:

@@ -16,8 +16,9 @@ import promql_parser as pp
 
 from ..contract import histogram_buckets
 from ..dialect import prepare
-from .engine import Labels, labels_of, matches
-from .values import number, run
+from ..promql import quoted
+from .engine import Labels, _op_name, labels_of, matches
+from .values import expand, number, run
 
 STEP = 60.0
 DEFAULT_GAUGE = 1000.0
@@ -38,6 +39,8 @@ class Leaf:
     role: str  # "knob", "steady" or "filter"
     value: float = 0.0  # gauge value, counter rate per second, or histogram quantile value
     quantile: float = 0.5
+    labels: Dict[str, str] = field(default_factory=dict)  # of its series (histograms add `le`)
+    fed: bool = True  # False: the series of an earlier leaf is this selector's input as well
 
 
 @dataclass
@@ -132,10 +135,11 @@ def plan(expr: str, knob: str = "", steady=None) -> Plan:
     _leaves(node, "steady", "", leaves)
     if not leaves:
         raise CannotDrive("the expression reads no series")
-    names = [leaf.selector.name for leaf in leaves if leaf.role != "filter"]
-    if len(names) != len(set(names)):
-        raise CannotDrive("the same metric is read twice; one input cannot be moved alone")
-    chosen = next((leaf for leaf in leaves if leaf.role != "filter" and (not knob or leaf.selector.name == knob)), None)
+    leaves = _merge_repeated(leaves)
+    grouping = _grouping_labels(node)
+    _assign_labels(leaves, grouping)
+    chosen = next((leaf for leaf in leaves if leaf.role != "filter" and leaf.fed
+                   and (not knob or leaf.selector.name == knob)), None)
     if chosen is None:
         raise CannotDrive(f"no series {knob} on the compared side" if knob else "every series is behind `and`")
     chosen.role = "knob"
@@ -148,9 +152,127 @@ def plan(expr: str, knob: str = "", steady=None) -> Plan:
             leaf.value = float(steady.pop(leaf.selector.name))
     if steady:
         raise CannotDrive(f"steady values for series the expression does not read: {', '.join(sorted(steady))}")
-    result = Plan(node, leaves, _grouping_labels(node), _range_seconds(node))
+    result = Plan(node, leaves, grouping, _range_seconds(node))
     _set_filters(result)
     return result
+
+
+def _merge_repeated(leaves: List[Leaf]) -> List[Leaf]:
+    """A selector written twice (`a / (a + b)`, `x > 0 and x < 10`) reads one series: one leaf,
+    the compared side's role before a filter's, a counter if either use is one."""
+    out: Dict[str, Leaf] = {}
+    for leaf in leaves:
+        key = str(leaf.selector)
+        first = out.get(key)
+        if first is None:
+            out[key] = leaf
+            continue
+        kinds = {first.kind, leaf.kind}
+        if "histogram" in kinds and len(kinds) > 1 or first.quantile != leaf.quantile:
+            raise CannotDrive(f"{key} is read both as a histogram and otherwise (or at two quantiles)")
+        if "counter" in kinds:
+            first.kind = "counter"
+        if first.role == "filter" and leaf.role != "filter":
+            first.role = leaf.role
+    return list(out.values())
+
+
+def _matchers_by_name(leaf: Leaf) -> Dict[str, list]:
+    by_name: Dict[str, list] = {}
+    for m in leaf.selector.matchers.matchers:
+        by_name.setdefault(m.name, []).append(m)
+    return by_name
+
+
+def _accepts(leaf: Leaf, labels: Dict[str, str]) -> bool:
+    return labels.get("__name__") == leaf.selector.name and all(
+        matches(m, labels.get(m.name, "")) for m in leaf.selector.matchers.matchers if m.name != "__name__")
+
+
+def _assign_labels(leaves: List[Leaf], grouping: Sequence[str]) -> None:
+    """Labels for every leaf's series, consistent across the expression so that the sides of
+    each binary operation match as Prometheus matches them: each label name the expression
+    uses (in any selector, grouping or matching clause, plus job and instance) gets one value
+    everywhere its selectors allow (`x{job="node"} / x_limit` gives both job="node"). Two
+    selectors of one metric get different series where their matchers allow (errors apart
+    from the rest of the total); where they do not, the later one reads the earlier's."""
+    for leaf in leaves:
+        if not leaf.selector.name:
+            raise CannotDrive("a selector without a metric name")
+    names = set(grouping) | {"job", "instance"}
+    for leaf in leaves:
+        names.update(m.name for m in leaf.selector.matchers.matchers)
+    names -= {"__name__", "le"}
+    own = [_matchers_by_name(leaf) for leaf in leaves]
+    shared = {}
+    for name in sorted(names):
+        constraints = [mine.get(name, []) for mine in own]
+        candidates = [m.value for c in constraints for m in c if _op_name(m) == "Equal"]
+        candidates += [_regex_example(m.value) for c in constraints for m in c if _op_name(m) == "Re"]
+        candidates += ["mac-test", "1", "0"]
+        best, best_score = None, -1
+        for value in candidates:
+            score = sum(all(matches(m, value) for m in c) for c in constraints)
+            if score > best_score:
+                best, best_score = value, score
+        shared[name] = best
+    taken: List[Leaf] = []
+    for leaf, mine in zip(leaves, own):
+        labels = {"__name__": leaf.selector.name}
+        for name in sorted(names):
+            constraint = mine.get(name, [])
+            value = shared[name] if all(matches(m, shared[name]) for m in constraint) else _value_for(name, constraint)
+            if value != "":
+                labels[name] = value
+        leaf.labels = labels
+        for other in taken:
+            if other.labels != leaf.labels:
+                continue
+            apart = _apart(leaf, other, taken)
+            if apart is not None:
+                leaf.labels = apart
+                continue
+            apart = _apart(other, leaf, [t for t in taken if t is not other])
+            if apart is not None:
+                other.labels = apart
+                continue
+            leaf.fed = False  # the same series as `other`: it is fed once
+            if "counter" in (leaf.kind, other.kind) and "histogram" not in (leaf.kind, other.kind):
+                other.kind = "counter"
+            elif leaf.kind != other.kind:
+                raise CannotDrive(f"{leaf.selector} and {other.selector} would read one series in two ways")
+            break
+        if leaf.fed:
+            taken.append(leaf)
+
+
+def _violating(matcher) -> List[str]:
+    """Label values the matcher rejects (to try, in order)."""
+    op = _op_name(matcher)
+    if op == "Equal":
+        return ["mac-other", ""]
+    if op == "NotEqual":
+        return [matcher.value]
+    if op == "Re":
+        return ["mac-other", ""]
+    return [_regex_example(matcher.value)]
+
+
+def _apart(leaf: Leaf, other: Leaf, taken: Sequence[Leaf]):
+    """Labels for `leaf`'s series that its selector accepts and `other`'s rejects, or None."""
+    for m in other.selector.matchers.matchers:
+        if m.name == "__name__":
+            continue
+        for value in _violating(m):
+            labels = dict(leaf.labels)
+            if value:
+                labels[m.name] = value
+            else:
+                labels.pop(m.name, None)
+            if (_accepts(leaf, labels) and not _accepts(other, labels)
+                    and all(t.labels != labels for t in taken)):
+                return labels
+    return None
 
 
 def _set_filters(p: Plan) -> None:
@@ -214,22 +336,9 @@ def _value_for(name: str, own_matchers) -> str:
     raise CannotDrive(f"no value of label {name!r} satisfies {', '.join(str(m) for m in own_matchers)}")
 
 
-def series_labels(leaf: Leaf, grouping: Sequence[str]) -> Dict[str, str]:
-    by_name: Dict[str, list] = {}
-    for m in leaf.selector.matchers.matchers:
-        by_name.setdefault(m.name, []).append(m)
-    names = set(by_name) | set(grouping) | {"job", "instance"}
-    names.discard("__name__")
-    labels = {"__name__": leaf.selector.name}
-    for name in sorted(names):
-        value = _value_for(name, by_name.get(name, []))
-        if value != "":
-            labels[name] = value
-    return labels
-
-
 def selector_text(labels: Dict[str, str]) -> str:
-    body = ", ".join(f'{k}="{v}"' for k, v in sorted(labels.items()) if k != "__name__")
+    """A series selector with every label, values quoted and escaped as PromQL reads them."""
+    body = ", ".join(f"{k}={quoted(v)}" for k, v in sorted(labels.items()) if k != "__name__")
     return f"{labels['__name__']}{{{body}}}"
 
 
@@ -267,14 +376,18 @@ def histogram_masses(buckets: Sequence[float], q: float, target: float, total: f
     return masses
 
 
-def leaf_series(leaf: Leaf, grouping, phases: Sequence[Tuple[float, int]]) -> Dict[Labels, List[float]]:
-    """The leaf's samples at 1m steps for phases [(value, minutes), …]."""
-    labels = series_labels(leaf, grouping)
+# A run is (first value, step, samples): promtool's `a+bxN` with N = samples - 1. Series are
+# made of runs, and the samples mac simulates are the runs expanded exactly as promtool
+# expands them (repeated float addition), so what is written is what was simulated.
+Run = Tuple[float, float, int]
+
+
+def leaf_runs(leaf: Leaf, phases: Sequence[Tuple[float, int]]) -> Dict[Labels, List[Run]]:
+    """The leaf's series at 1m steps for phases [(value, minutes), …], as runs."""
     if leaf.kind == "gauge":
-        samples = [r for v, n in phases for r in [_round(v)] * n]
-        return {labels_of(labels): samples}
+        return {labels_of(leaf.labels): _merge([(_round(v), 0.0, n) for v, n in phases])}
     if leaf.kind == "counter":
-        return {labels_of(labels): _cumulative([(v, n) for v, n in phases])}
+        return {labels_of(leaf.labels): _counter_runs(phases)}
     if not leaf.selector.name.endswith("_bucket"):
         raise CannotDrive(f"histogram_quantile reads {leaf.selector.name}, not a *_bucket series")
     buckets = histogram_buckets(leaf.selector.name[: -len("_bucket")])
@@ -283,7 +396,7 @@ def leaf_series(leaf: Leaf, grouping, phases: Sequence[Tuple[float, int]]) -> Di
     les = [number(float(b)) for b in buckets] + ["+Inf"]
     for index, le in enumerate(les):
         rates = [(sum(m[: index + 1]), n) for m, n in per_phase]
-        out[labels_of(dict(labels, le=le))] = _cumulative(rates)
+        out[labels_of(dict(leaf.labels, le=le))] = _counter_runs(rates)
     return out
 
 
@@ -292,43 +405,73 @@ def _round(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def _cumulative(rates: Sequence[Tuple[float, int]]) -> List[float]:
-    samples, value = [], 0.0
+def _counter_runs(rates: Sequence[Tuple[float, int]]) -> List[Run]:
+    """A counter from 0 growing at each phase's rate per second. Each run starts where
+    promtool's expansion of the previous one would have continued, so the counter never
+    steps back by a rounding error (a spurious reset)."""
+    runs, value = [], 0.0
     for rate, n in rates:
+        step = _round(rate * STEP)
+        runs.append((value, step, n))
         for _ in range(n):
-            samples.append(_round(value))
-            value += rate * STEP
-    return samples
+            value += step
+    return _merge(runs)
 
 
-def notation(samples: Sequence[float]) -> str:
-    """Samples as the shortest runs of promtool's `a+bxN` notation."""
-    parts, i = [], 0
-    while i < len(samples):
-        j = i + 1
-        if j < len(samples):
-            step = samples[j] - samples[i]
-            while j + 1 < len(samples) and math.isclose(samples[j + 1] - samples[j], step, rel_tol=0, abs_tol=1e-9):
-                j += 1
-            j += 1
-        step = _round((samples[j - 1] - samples[i]) / (j - 1 - i)) if j - 1 > i else 0
-        parts.append(run(samples[i], step, j - i))
-        i = j
-    return " ".join(parts)
+def _merge(runs: Sequence[Run]) -> List[Run]:
+    out: List[Run] = []
+    for start, step, n in runs:
+        if n <= 0:
+            continue
+        if out and out[-1][1] == step and _continue(out[-1]) == start:
+            out[-1] = (out[-1][0], step, out[-1][2] + n)
+        else:
+            out.append((start, step, n))
+    return out
 
 
-def build_series(p: Plan, knob_phases, minutes: int):
-    """All input series for a scenario: knob phases, others steady for `minutes`."""
-    series: Dict[Labels, List[float]] = {}
+def _continue(r: Run) -> float:
+    value = r[0]
+    for _ in range(r[2]):
+        value += r[1]
+    return value
+
+
+def expand_runs(runs: Sequence[Run]) -> List[float]:
+    out = []
+    for value, step, n in runs:
+        for _ in range(n):
+            out.append(value)
+            value += step
+    return out
+
+
+def notation(runs: Sequence[Run]) -> str:
+    """Runs in promtool's notation."""
+    return " ".join(run(start, step, n) for start, step, n in runs)
+
+
+def build_series(p: Plan, knob_phases, minutes: int) -> Dict[Labels, List[Run]]:
+    """All input series for a scenario, as runs: knob phases, the others steady for `minutes`."""
+    series: Dict[Labels, List[Run]] = {}
     for leaf in p.leaves:
+        if not leaf.fed:
+            continue
         phases = knob_phases if leaf.role == "knob" else [(leaf.value, minutes)]
-        for labels, samples in leaf_series(leaf, p.grouping, phases).items():
+        for labels, runs in leaf_runs(leaf, phases).items():
             if labels in series:
                 raise CannotDrive(f"two inputs would be the same series {dict(labels)}")
-            series[labels] = samples
+            series[labels] = runs
     return series
 
 
-def as_engine_input(series: Dict[Labels, List[float]]):
-    return {labels: [(i * STEP, v) for i, v in enumerate(samples)] for labels, samples in series.items()}
-
+def as_engine_input(series: Dict[Labels, List[Run]]):
+    """The samples promtool will load: each series' notation expanded as promtool expands it,
+    checked against the samples mac meant (the self-check: a difference is a bug here)."""
+    out = {}
+    for labels, runs in series.items():
+        written = expand(notation(runs))
+        if written != expand_runs(runs):
+            raise CannotDrive(f"the notation of {dict(labels)} does not expand to the simulated samples")
+        out[labels] = [(i * STEP, v) for i, v in enumerate(written)]
+    return out

@@ -69,7 +69,9 @@ def stale() -> str:
 
 
 def expand(notation: str) -> List[float]:
-    """promtool's notation back to samples (NaN marks missing and stale), for simulation."""
+    """promtool's notation back to samples (NaN marks missing and stale), for simulation:
+    `a+bxN` is a, a+b, (a+b)+b, … by repeated float addition, exactly as Prometheus' series
+    parser expands it (not a+i·b, which differs in the last bits)."""
     out: List[float] = []
     for token in notation.split():
         if token == "stale" or token == "_":
@@ -81,8 +83,11 @@ def expand(notation: str) -> List[float]:
             sign_at = max(head.rfind("+"), head.rfind("-"))
             while sign_at > 0 and head[sign_at - 1] in "eE":  # exponent sign, not the step's
                 sign_at = max(head.rfind("+", 0, sign_at - 1), head.rfind("-", 0, sign_at - 1))
-            start, step_ = float(head[:sign_at]), float(head[sign_at:])
-            out.extend(start + step_ * i for i in range(int(times) + 1))
+            # `aXN` (no step) repeats a; a leading sign belongs to a.
+            value, step_ = (float(head[:sign_at]), float(head[sign_at:])) if sign_at > 0 else (float(head), 0.0)
+            for _ in range(int(times) + 1):  # by repeated addition, as promtool's parser expands it
+                out.append(value)
+                value += step_
         else:
             out.append(float(token))
     return out
