@@ -87,7 +87,11 @@ def test_boundary_tests_opt_out_and_override():
     assert boundary_tests(AlertRule(name="Hot", expr="temperature_celsius > 70", boundary=False)) == []
     fire, _ = boundary_tests(AlertRule(name="Hot", expr="temperature_celsius > 70", boundary=Boundary(fire=95)))
     assert fire.series[0].values == "69+0x2 95+0x2"
-    assert boundary_tests(AlertRule(name="Gone", expr='absent(up{job="x"})')) == []
+    fire, quiet = boundary_tests(AlertRule(name="Gone", expr='absent(up{job="x"})', for_="1m"))
+    assert (fire.name, quiet.name) == ("fires with its series missing for 1m", "stays quiet with its series present")
+    # present until 2m; 2.x still sees a sample 5m old, so absent() holds from 8m
+    assert [s.values for s in fire.series] == ["1+0x2 _x9"]
+    assert [e.describe() for e in fire.expect] == ["not firing from 2m to 8m", "pending at 8m", "firing at 9m"]
 
 
 def test_boundary_can_choose_the_moving_series_and_steady_values():
@@ -111,12 +115,12 @@ def test_undrivable_expression_is_a_warning_at_the_rule_and_an_error_when_tests_
     write_tree(tmp_path, {"alerts/odd.py": '''
         from monitoring_as_code import AlertRule
 
-        odd = AlertRule(name="Odd", expr="topk(3, node_load1) > 1", for_="5m", summary="s", description="{{ $value }}")
-        fine = AlertRule(name="Fine", expr="topk(3, node_load1) > 1", for_="5m", boundary=False, summary="s",
+        odd = AlertRule(name="Odd", expr="quantile(0.9, node_load1) > 1", for_="5m", summary="s", description="{{ $value }}")
+        fine = AlertRule(name="Fine", expr="quantile(0.9, node_load1) > 1", for_="5m", boundary=False, summary="s",
                          description="{{ $value }}")
         '''})
     message = ("alerts/odd.py:3: [{}] alert Odd: cannot generate boundary tests: "
-               "mac does not model aggregation topk in PromQL (test/boundary)")
+               "mac does not model aggregation quantile in PromQL (test/boundary)")
     result = run_mac("compile", "--out", "build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr  # the rule is fine; it goes untested, and says so
     assert message.format("warning") in result.stderr.splitlines()

@@ -9,6 +9,7 @@ engine.py), so rate windows and histogram buckets are accounted for exactly."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 import promql_parser as pp
@@ -17,8 +18,9 @@ from .. import promql
 from ..dialect import prepare
 from ..model.durations import format_seconds, seconds
 from ..model.rules import AlertRule, Boundary
-from .engine import Engine, Unsupported, compile_expr
-from .inputs import CannotDrive, as_engine_input, build_series, notation, plan, selector_text
+from .engine import Engine, Unsupported, compile_difference, compile_expr
+from .inputs import (DEFAULT_GAUGE, DEFAULT_RATE, CannotDrive, as_engine_input, build_series, notation, plan,
+                     selector_text)
 from .model import AlertTest, Expectation, Series, not_firing, quiet
 from .values import number
 
@@ -72,13 +74,75 @@ def default_values(op: str, threshold: float, boolean: bool, fire_factor: float 
     return float(f"{fire:.12g}"), float(f"{safe:.12g}")
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a boundary test moves across the threshold: the compared side of the alert's
+    comparison (found through parentheses, aggregations and the left side of and/unless/or),
+    or for a comparison of two vectors their difference against 0."""
+
+    node: object  # the compared side, or the comparison itself when `difference`
+    op: str
+    threshold: float
+    difference: bool = False
+
+    @property
+    def what(self) -> str:
+        return "left − right = " if self.difference else ""
+
+
+def _constant(node) -> Optional[float]:
+    """The value of an expression without series or time() (`60 * 60 * 4`), else None."""
+    found = []
+
+    def visit(n):
+        if isinstance(n, (pp.VectorSelector, pp.MatrixSelector, pp.SubqueryExpr, pp.Call)):
+            found.append(n)
+        return not found
+
+    pp.walk(node, visit)
+    if found:
+        return None
+    try:
+        value = compile_expr(node)(Engine({}), 0.0)
+    except (Unsupported, ZeroDivisionError, OverflowError):
+        return None
+    return value if isinstance(value, float) and math.isfinite(value) else None
+
+
+def find_target(node) -> Optional[Target]:
+    while True:
+        if isinstance(node, pp.ParenExpr):
+            node = node.expr
+        elif isinstance(node, pp.BinaryExpr) and str(node.op).strip() in ("and", "unless", "or"):
+            node = node.lhs
+        elif isinstance(node, pp.AggregateExpr) and node.param is None:
+            node = node.expr
+        else:
+            break
+    if not (isinstance(node, pp.BinaryExpr) and str(node.op).strip() in _OPS
+            and not (node.modifier is not None and node.modifier.return_bool)):
+        return None
+    op = str(node.op).strip()
+    rhs, lhs = _constant(node.rhs), _constant(node.lhs)
+    if rhs is not None and lhs is None:
+        return Target(node.lhs, op, rhs)
+    if lhs is not None and rhs is None:
+        return Target(node.rhs, _MIRROR[op], lhs)
+    if lhs is None and rhs is None:
+        return Target(node, op, 0.0, difference=True)
+    return None
+
+
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
 class _Simulation:
     def __init__(self, rule: AlertRule, knob: str = "", steady=()):
-        found = promql.comparison(rule.expr)
-        if found is None:
-            raise CannotDrive("the expression is not a comparison against a number")
-        self.lhs = pp.parse(prepare(found.lhs))
         self.whole = pp.parse(prepare(rule.expr))
+        self.target = find_target(self.whole)
+        if self.target is None:
+            raise CannotDrive("the expression is not a comparison")
+        self.lhs = self.target.node
         self._lhs_fn = self._whole_fn = None  # compiled on first use (engine.compile_expr), then reused
         self.plan = plan(rule.expr, knob, dict(steady))
         self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)
@@ -89,7 +153,7 @@ class _Simulation:
     def _compiled(self, whole: bool):
         try:
             if self._lhs_fn is None:
-                self._lhs_fn = compile_expr(self.lhs)
+                self._lhs_fn = compile_difference(self.lhs) if self.target.difference else compile_expr(self.lhs)
             if whole and self._whole_fn is None:
                 self._whole_fn = compile_expr(self.whole)
         except Unsupported as exc:
@@ -341,12 +405,115 @@ def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List
 
 
 def boundary_tests(rule: AlertRule) -> List[AlertTest]:
-    """Tests derived from the rule's own comparison and `for` (opt out with boundary=False)."""
+    """Tests derived from the rule's own comparison and `for` (opt out with boundary=False);
+    for an alert on absence (`absent(...)`) or on presence (no comparison), tests of the
+    series missing and present."""
     if rule.boundary is False:
         return []
-    found = promql.comparison(rule.expr)
-    if found is None:
-        return []
     settings = rule.boundary if isinstance(rule.boundary, Boundary) else Boundary()
-    return threshold_tests(rule, f"{found.op} {number(found.value)}", rule.for_, fire=settings.fire,
+    target = find_target(pp.parse(prepare(rule.expr)))
+    if target is None:
+        if settings.fire is not None or settings.safe is not None:
+            raise CannotDrive("Boundary(fire=…, safe=…) needs a comparison in the expression")
+        return presence_tests(rule)
+    when = f"{target.op} {number(target.threshold)}"
+    return threshold_tests(rule, when, rule.for_, fire=settings.fire,
                            safe=settings.safe, knob=settings.knob, steady=settings.steady, _generated=True)
+
+
+def _absence_call(node):
+    while True:
+        if isinstance(node, pp.ParenExpr):
+            node = node.expr
+        elif isinstance(node, pp.BinaryExpr) and str(node.op).strip() in ("and", "unless", "or"):
+            node = node.lhs
+        else:
+            return node if isinstance(node, pp.Call) and node.func.name in ("absent", "absent_over_time") else None
+
+
+def presence_tests(rule: AlertRule) -> List[AlertTest]:
+    """An alert without a comparison fires while its series exist (`absent(x)`: while they do
+    not). Every input is present at one value (1, 1000 or 0: the first for which the alert's
+    series exist, or for absent() its argument's), then missing, or the other way round."""
+    _check_sample_budget(rule)
+    whole = pp.parse(prepare(rule.expr))
+    absence = _absence_call(whole)
+    if not promql.metric_names(rule.expr) and absence is None:
+        return _constant_tests(rule, whole)
+    p = plan(rule.expr)
+    warmup = max(2, _minutes(format_seconds(p.window)) if p.window else 0)
+    whole_fn = _compile(whole)
+    probe_fn = _compile(absence.args[0]) if absence is not None else whole_fn
+    start, wait = warmup, _minutes(rule.for_)
+
+    def run(presence, minutes, fn):
+        engine = Engine(as_engine_input(build_series(p, (), minutes, presence)))
+        try:
+            return [bool(fn(engine, m * 60.0)) for m in range(minutes)]
+        except Unsupported as exc:
+            raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
+
+    probe_minutes = warmup + 2
+    for value in (1.0, DEFAULT_GAUGE, 0.0):
+        for leaf in p.leaves:
+            leaf.value = DEFAULT_RATE if leaf.kind == "counter" else value
+        if run([(True, probe_minutes)], probe_minutes, probe_fn)[-1]:
+            break
+    else:
+        raise CannotDrive("no constant input value makes the series exist"
+                          + (" inside absent()" if absence is not None else ""))
+    lookback = 5 + (_minutes(format_seconds(p.window)) if p.window else 0)
+    safe, fire = ("present", "missing") if absence is not None else ("missing", "present")
+    flag = {"present": True, "missing": False}
+    kwargs = {"source": rule.source} if rule.source else {}
+    total = start + lookback + wait + 4
+    scenario = [(flag[safe], start + 1), (flag[fire], total - start - 1)]
+    active = run(scenario, total, whole_fn)
+    if active[start]:
+        raise CannotDrive(f"the alert is active at {_m(start)} with its series {safe}")
+    onset = next((m for m in range(start, total) if active[m]), None)
+    if onset is None or not all(active[onset:]):
+        raise CannotDrive(f"the alert does not fire steadily once its series are {fire}")
+    expect = []
+    if wait:
+        expect.append(not_firing((_m(start), _m(onset + wait - 1))))
+        expect.append(Expectation("pending", _m(onset + wait - 1)))
+    elif onset > start:
+        expect.append(quiet((_m(start), _m(onset - 1))))
+    expect.append(Expectation("firing", _m(onset + wait)))
+    series = lambda presence, minutes: [  # noqa: E731
+        Series(selector_text(dict(labels)), notation(runs))
+        for labels, runs in sorted(build_series(p, (), minutes, presence).items())]
+    after = f" for {_m(wait)}" if wait else ""
+    tests = [AlertTest(rule, f"fires with its series {fire}{after}", series(scenario, total), tuple(expect),
+                       generated=True, **kwargs)]
+    total = start + wait + 10
+    scenario = [(flag[safe], total)]
+    if any(run(scenario, total, whole_fn)[start:]):
+        raise CannotDrive(f"the alert fires with its series {safe}")
+    tests.append(AlertTest(rule, f"stays quiet with its series {safe}", series(scenario, total),
+                           (quiet((_m(start), _m(total - 1))),), generated=True, **kwargs))
+    return tests
+
+
+def _constant_tests(rule: AlertRule, whole) -> List[AlertTest]:
+    """An expression that reads no series (`vector(1)`, a watchdog) fires from the start, or
+    never: one test says which."""
+    wait = _minutes(rule.for_)
+    total = wait + 3
+    engine, fn = Engine({}), _compile(whole)
+    active = [bool(fn(engine, m * 60.0)) for m in range(total)]
+    kwargs = {"source": rule.source} if rule.source else {}
+    if all(active):
+        expect = ((Expectation("pending", _m(wait - 1)),) if wait else ()) + (Expectation("firing", _m(wait)),)
+        return [AlertTest(rule, "always fires (reads no series)", (), expect, generated=True, **kwargs)]
+    if not any(active):
+        raise CannotDrive("the expression reads no series and never returns one: the alert can never fire")
+    raise CannotDrive("the expression reads no series and changes with time()")
+
+
+def _compile(node):
+    try:
+        return compile_expr(node)
+    except Unsupported as exc:
+        raise CannotDrive(f"mac does not model {exc} in PromQL") from exc

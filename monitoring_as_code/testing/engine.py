@@ -88,7 +88,11 @@ class _Selector:
 
 class Engine:
     def __init__(self, series: Dict[Labels, List[Tuple[float, float]]]):
-        self.series = series  # labels (with __name__) → [(t seconds, value)], sorted by t
+        # labels (with __name__) → [(t seconds, value)], sorted by t. NaN is an omitted sample
+        # (promtool's `_`): there is none, so an instant selector still finds the one before
+        # it within the lookback. (mac's generated series have no staleness markers.)
+        series = {labels: [(ts, v) for ts, v in samples if not math.isnan(v)] for labels, samples in series.items()}
+        self.series = series
         self._times = {labels: [ts for ts, _ in samples] for labels, samples in series.items()}
         self._clean = {labels: not any(math.isnan(v) for _, v in samples) for labels, samples in series.items()}
         # Keyed by the selector object itself (held here, so alive): an id() of one that was
@@ -112,7 +116,7 @@ class Engine:
         out = {}
         for labels, samples in self._select(selector):
             i = bisect.bisect_right(self._times[labels], t) - 1
-            if i >= 0 and samples[i][0] > t - LOOKBACK and not math.isnan(samples[i][1]):
+            if i >= 0 and samples[i][0] >= t - LOOKBACK:  # 2.x: a sample exactly 5m old still counts
                 out[labels] = samples[i][1]
         return out
 
@@ -130,8 +134,17 @@ class Engine:
 # The tree is read once per expression; evaluating it at each of a scenario's minutes then
 # touches no parser objects (reading those builds new Python objects on every access).
 
-RANGE_FUNCTIONS = ("rate", "increase", "irate", "max_over_time", "min_over_time", "avg_over_time")
-_REDUCE = {"sum": sum, "min": min, "max": max, "count": len, "avg": lambda xs: sum(xs) / len(xs)}
+RANGE_FUNCTIONS = ("rate", "increase", "irate", "delta", "idelta", "deriv", "max_over_time", "min_over_time",
+                   "avg_over_time", "sum_over_time", "count_over_time", "last_over_time", "present_over_time",
+                   "changes", "resets")
+_REDUCE = {"sum": sum, "min": min, "max": max, "count": len, "avg": lambda xs: sum(xs) / len(xs),
+           "group": lambda xs: 1.0}
+# Functions of one instant vector, element by element (Prometheus drops the metric name).
+_ELEMENTWISE = {"abs": abs, "ceil": math.ceil, "floor": math.floor, "sqrt": lambda v: math.sqrt(v) if v >= 0 else math.nan,
+                "exp": math.exp, "ln": lambda v: math.log(v) if v > 0 else (-math.inf if v == 0 else math.nan),
+                "log2": lambda v: math.log2(v) if v > 0 else (-math.inf if v == 0 else math.nan),
+                "log10": lambda v: math.log10(v) if v > 0 else (-math.inf if v == 0 else math.nan),
+                "sgn": lambda v: float((v > 0) - (v < 0))}
 
 
 def compile_expr(node):
@@ -177,13 +190,60 @@ def _compile_call(node):
                     out[_drop_name(labels)] = value
             return out
         return over_range
-    if name in ("clamp_min", "clamp_max", "abs"):
+    if name == "predict_linear":
+        if not isinstance(args[0], pp.MatrixSelector):
+            raise Unsupported(f"{name} of a subquery")
+        selector, width = _Selector(args[0].vector_selector), args[0].range.total_seconds()
+        ahead = compile_expr(args[1])
+
+        def predict(engine, t):
+            out = {}
+            for labels, window in engine._range(selector, width, t):
+                if len(window) >= 2:
+                    slope, intercept = _linear_regression(window, t)
+                    out[_drop_name(labels)] = slope * ahead(engine, t) + intercept
+            return out
+        return predict
+    if name in _ELEMENTWISE:
+        vector, fn = compile_expr(args[0]), _ELEMENTWISE[name]
+        return lambda engine, t: {_drop_name(k): float(fn(v)) for k, v in vector(engine, t).items()}
+    if name in ("clamp_min", "clamp_max"):
         vector = compile_expr(args[0])
-        if name == "abs":
-            return lambda engine, t: {_drop_name(k): abs(v) for k, v in vector(engine, t).items()}
         bound = compile_expr(args[1])
         pick = max if name == "clamp_min" else min
         return lambda engine, t: {_drop_name(k): pick(v, bound(engine, t)) for k, v in vector(engine, t).items()}
+    if name == "clamp":
+        vector, low, high = (compile_expr(a) for a in args)
+        return lambda engine, t: {_drop_name(k): max(low(engine, t), min(high(engine, t), v))
+                                  for k, v in vector(engine, t).items()}
+    if name == "round":
+        vector = compile_expr(args[0])
+        nearest = compile_expr(args[1]) if len(args) > 1 else (lambda engine, t: 1.0)
+
+        def round_(engine, t):
+            inverse = 1.0 / nearest(engine, t)  # as Prometheus: floor(v * 1/to + 0.5) / (1/to)
+            return {_drop_name(k): math.floor(v * inverse + 0.5) / inverse for k, v in vector(engine, t).items()}
+        return round_
+    if name in ("sort", "sort_desc"):
+        return compile_expr(args[0])
+    if name == "scalar":
+        vector = compile_expr(args[0])
+
+        def scalar(engine, t):
+            values = list(vector(engine, t).values())
+            return values[0] if len(values) == 1 else math.nan
+        return scalar
+    if name in ("absent", "absent_over_time"):
+        if name == "absent":
+            vector, labels = compile_expr(args[0]), _absent_labels(args[0])
+            return lambda engine, t: {} if vector(engine, t) else {labels: 1.0}
+        if not isinstance(args[0], pp.MatrixSelector):
+            raise Unsupported(f"{name} of a subquery")
+        selector, width = _Selector(args[0].vector_selector), args[0].range.total_seconds()
+        labels = _absent_labels(args[0].vector_selector)
+        return lambda engine, t: {} if any(w for _, w in engine._range(selector, width, t)) else {labels: 1.0}
+    if name == "label_replace":
+        return _compile_label_replace(args)
     if name == "histogram_quantile":
         q, vector = compile_expr(args[0]), compile_expr(args[1])
         return lambda engine, t: _histogram_quantile(q(engine, t), vector(engine, t))
@@ -195,8 +255,61 @@ def _compile_call(node):
     raise Unsupported(f"function {name}")
 
 
+def _absent_labels(node) -> Labels:
+    """absent()'s result labels: the equality matchers of a plain selector argument."""
+    if not isinstance(node, pp.VectorSelector):
+        return ()
+    equal: Dict[str, List[str]] = {}
+    for m in node.matchers.matchers:
+        if _op_name(m) == "Equal" and m.name != "__name__":
+            equal.setdefault(m.name, []).append(m.value)
+    return labels_of({k: v[0] for k, v in equal.items() if len(v) == 1})
+
+
+def _compile_label_replace(args):
+    if not all(isinstance(a, pp.StringLiteral) for a in args[1:]):
+        raise Unsupported("label_replace with computed arguments")
+    vector = compile_expr(args[0])
+    dst, replacement, src, pattern = (a.val for a in args[1:])
+    compiled, error = compile_regex(pattern)
+    if compiled is None:
+        raise Unsupported(f"regex {pattern!r}: {error}")
+
+    def label_replace(engine, t):
+        out = {}
+        for labels, v in vector(engine, t).items():
+            d = dict(labels)
+            found = compiled.match(d.get(src, ""))
+            if found is not None:
+                value = _expand_template(replacement, found)
+                if value:
+                    d[dst] = value
+                else:
+                    d.pop(dst, None)
+            out[labels_of(d)] = v
+        return out
+    return label_replace
+
+
+def _expand_template(template: str, found) -> str:
+    """Go's Regexp.Expand: $1, ${1}, $name, ${name}, $$; an unknown group is empty."""
+    import re as _re
+
+    def group(m):
+        if m.group(0) == "$$":
+            return "$"
+        name = m.group(1) or m.group(2)
+        try:
+            return found.group(int(name) if name.isdigit() else name) or ""
+        except (IndexError, KeyError, ValueError):
+            return ""
+    return _re.sub(r"\$\$|\$\{(\w+)\}|\$(\w+)", group, template)
+
+
 def _compile_aggregate(node):
     op = str(node.op).strip()
+    if op in ("topk", "bottomk"):
+        return _compile_topk(node, op)
     if op not in _REDUCE:
         raise Unsupported(f"aggregation {op}")
     inner = compile_expr(node.expr)
@@ -222,8 +335,36 @@ def _compile_aggregate(node):
     return aggregate
 
 
-def _compile_binary(node):
-    op = str(node.op).strip()
+def _compile_topk(node, op):
+    inner, k_fn = compile_expr(node.expr), compile_expr(node.param)
+    modifier = node.modifier
+    names = frozenset(modifier.labels) if modifier is not None else frozenset()
+    without = modifier is not None and str(modifier.type).endswith("Without")
+
+    def topk(engine, t):
+        k = int(k_fn(engine, t))
+        groups: Dict[Labels, List[Tuple[float, Labels]]] = {}
+        for labels, value in inner(engine, t).items():
+            key = tuple(kv for kv in labels if (kv[0] not in names) == without and kv[0] != "__name__")
+            groups.setdefault(key, []).append((value, labels))
+        out = {}
+        for members in groups.values():
+            if len({v for v, _ in members}) != len(members) and len(members) > k:
+                raise Unsupported(f"{op} among equal values")  # Prometheus' pick is not specified
+            members.sort(key=lambda m: m[0], reverse=op == "topk")
+            out.update((labels, v) for v, labels in members[:max(k, 0)])
+        return out
+    return topk
+
+
+def compile_difference(node):
+    """fn(engine, t) → the left side minus the right side of a vector comparison, element by
+    element, matched as the comparison matches them (on/ignoring/group_*)."""
+    return _compile_binary(node, "-")
+
+
+def _compile_binary(node, op: str = ""):
+    op = op or str(node.op).strip()
     lhs_fn, rhs_fn = compile_expr(node.lhs), compile_expr(node.rhs)
     modifier = node.modifier
     return_bool = modifier is not None and modifier.return_bool
@@ -330,22 +471,59 @@ def _range_function(name, window, t, width):
         return min(values)
     if name == "avg_over_time":
         return sum(values) / len(values)
+    if name == "sum_over_time":
+        return sum(values)
+    if name == "count_over_time":
+        return float(len(values))
+    if name == "present_over_time":
+        return 1.0
+    if name == "last_over_time":
+        return values[-1]
+    if name == "changes":
+        return float(sum(1 for a, b in zip(values, values[1:]) if a != b))
+    if name == "resets":
+        return float(sum(1 for a, b in zip(values, values[1:]) if b < a))
     if len(window) < 2:
         return None
     if name == "irate":
         (t1, v1), (t2, v2) = window[-2], window[-1]
         delta = v2 - v1 if v2 >= v1 else v2
         return delta / (t2 - t1)
-    return _extrapolated_rate(window, t - width, t, is_rate=name == "rate")
+    if name == "idelta":
+        return window[-1][1] - window[-2][1]
+    if name == "deriv":
+        return _linear_regression(window, window[0][0])[0]
+    return _extrapolated_rate(window, t - width, t, is_rate=name == "rate", is_counter=name != "delta")
 
 
-def _extrapolated_rate(window, range_start, range_end, is_rate):
-    """Prometheus 2.x extrapolatedRate for counters, step by step."""
+def _linear_regression(window, intercept_time):
+    """Prometheus 2.x linearRegression (deriv, predict_linear), in its order of operations."""
+    n = sum_x = sum_y = sum_xy = sum_x2 = 0.0
+    init_y, const_y = window[0][1], True
+    for i, (ts, v) in enumerate(window):
+        if const_y and i > 0 and v != init_y:
+            const_y = False
+        n += 1.0
+        x = ts - intercept_time
+        sum_x += x
+        sum_y += v
+        sum_xy += x * v
+        sum_x2 += x * x
+    if const_y:
+        return (math.nan, math.nan) if math.isinf(init_y) else (0.0, init_y)
+    cov_xy = sum_xy - sum_x * sum_y / n
+    var_x = sum_x2 - sum_x * sum_x / n
+    slope = cov_xy / var_x
+    return slope, sum_y / n - slope * sum_x / n
+
+
+def _extrapolated_rate(window, range_start, range_end, is_rate, is_counter=True):
+    """Prometheus 2.x extrapolatedRate (rate, increase; delta for gauges), step by step."""
     first_t, first_v = window[0]
     last_t, last_v = window[-1]
     result = last_v - first_v
     previous = first_v
-    for _, v in window[1:]:  # counter resets
+    for _, v in window[1:] if is_counter else ():  # counter resets
         if v < previous:
             result += previous
         previous = v
@@ -353,7 +531,7 @@ def _extrapolated_rate(window, range_start, range_end, is_rate):
     duration_to_end = range_end - last_t
     sampled = last_t - first_t
     average = sampled / (len(window) - 1)
-    if result > 0 and first_v >= 0:
+    if is_counter and result > 0 and first_v >= 0:
         duration_to_zero = sampled * (first_v / result)
         duration_to_start = min(duration_to_start, duration_to_zero)
     threshold = average * 1.1

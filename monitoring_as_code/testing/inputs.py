@@ -385,17 +385,18 @@ Run = Tuple[float, float, int]
 def leaf_runs(leaf: Leaf, phases: Sequence[Tuple[float, int]]) -> Dict[Labels, List[Run]]:
     """The leaf's series at 1m steps for phases [(value, minutes), …], as runs."""
     if leaf.kind == "gauge":
-        return {labels_of(leaf.labels): _merge([(_round(v), 0.0, n) for v, n in phases])}
+        return {labels_of(leaf.labels): _merge([(_round(v) if v is not None else math.nan, 0.0, n)
+                                                for v, n in phases])}
     if leaf.kind == "counter":
         return {labels_of(leaf.labels): _counter_runs(phases)}
     if not leaf.selector.name.endswith("_bucket"):
         raise CannotDrive(f"histogram_quantile reads {leaf.selector.name}, not a *_bucket series")
     buckets = histogram_buckets(leaf.selector.name[: -len("_bucket")])
-    per_phase = [(histogram_masses(buckets, leaf.quantile, v, 1.0), n) for v, n in phases]
+    per_phase = [(histogram_masses(buckets, leaf.quantile, v, 1.0) if v is not None else None, n) for v, n in phases]
     out = {}
     les = [number(float(b)) for b in buckets] + ["+Inf"]
     for index, le in enumerate(les):
-        rates = [(sum(m[: index + 1]), n) for m, n in per_phase]
+        rates = [(sum(m[: index + 1]) if m is not None else None, n) for m, n in per_phase]
         out[labels_of(dict(leaf.labels, le=le))] = _counter_runs(rates)
     return out
 
@@ -411,6 +412,9 @@ def _counter_runs(rates: Sequence[Tuple[float, int]]) -> List[Run]:
     steps back by a rounding error (a spurious reset)."""
     runs, value = [], 0.0
     for rate, n in rates:
+        if rate is None:  # missing: no samples (the counter resumes where it was)
+            runs.append((math.nan, 0.0, n))
+            continue
         step = _round(rate * STEP)
         runs.append((value, step, n))
         for _ in range(n):
@@ -447,17 +451,21 @@ def expand_runs(runs: Sequence[Run]) -> List[float]:
 
 
 def notation(runs: Sequence[Run]) -> str:
-    """Runs in promtool's notation."""
-    return " ".join(run(start, step, n) for start, step, n in runs)
+    """Runs in promtool's notation (a NaN run is missing samples, `_xN`)."""
+    return " ".join(f"_x{n}" if math.isnan(start) else run(start, step, n) for start, step, n in runs)
 
 
-def build_series(p: Plan, knob_phases, minutes: int) -> Dict[Labels, List[Run]]:
-    """All input series for a scenario, as runs: knob phases, the others steady for `minutes`."""
+def build_series(p: Plan, knob_phases, minutes: int, presence=None) -> Dict[Labels, List[Run]]:
+    """All input series for a scenario, as runs: knob phases, the others steady for `minutes`.
+    presence: [(present?, minutes), …] for every series at once (each at its own value)."""
     series: Dict[Labels, List[Run]] = {}
     for leaf in p.leaves:
         if not leaf.fed:
             continue
-        phases = knob_phases if leaf.role == "knob" else [(leaf.value, minutes)]
+        if presence is not None:
+            phases = [(leaf.value if present else None, n) for present, n in presence]
+        else:
+            phases = knob_phases if leaf.role == "knob" else [(leaf.value, minutes)]
         for labels, runs in leaf_runs(leaf, phases).items():
             if labels in series:
                 raise CannotDrive(f"two inputs would be the same series {dict(labels)}")
@@ -471,7 +479,11 @@ def as_engine_input(series: Dict[Labels, List[Run]]):
     out = {}
     for labels, runs in series.items():
         written = expand(notation(runs))
-        if written != expand_runs(runs):
+        if _bits(written) != _bits(expand_runs(runs)):
             raise CannotDrive(f"the notation of {dict(labels)} does not expand to the simulated samples")
         out[labels] = [(i * STEP, v) for i, v in enumerate(written)]
     return out
+
+
+def _bits(samples: Sequence[float]):
+    return [("nan",) if math.isnan(v) else v for v in samples]
