@@ -310,13 +310,23 @@ def threshold_tests(rule: AlertRule, when: str, for_: Optional[str] = None, fire
     else:
         pairs = candidate_values(op, threshold, boolean)
     failure = None
-    for fire_value, safe_value in pairs:
-        try:
-            return _derive(rule, sim, when, op, threshold, for_, fire_value, safe_value, _generated)
-        except CannotDrive as exc:  # another pair may do (a counter cannot go below 0; a tie)
-            if failure is None or isinstance(failure, _Near) and not isinstance(exc, _Near):
-                failure = exc
+    for attempt in _with_quiet_others(sim, rule, knob, steady):
+        for fire_value, safe_value in pairs:
+            try:
+                return _derive(rule, attempt, when, op, threshold, for_, fire_value, safe_value, _generated)
+            except CannotDrive as exc:  # another pair may do (a counter cannot go below 0; a tie)
+                if failure is None or isinstance(failure, _Near) and not isinstance(exc, _Near):
+                    failure = exc
     raise failure
+
+
+def _with_quiet_others(sim, rule, knob, steady):
+    """The simulation, then (unless the user chose steady values) one with the other inputs
+    at 0: `increase(a[5m]) + increase(b[5m]) > 0` is quiet only when b does not move either."""
+    yield sim
+    others = sorted({leaf.selector.name for leaf in sim.plan.leaves if leaf.role == "steady"})
+    if not steady and others:
+        yield _Simulation(rule, knob, {name: 0.0 for name in others})
 
 
 def candidate_values(op: str, threshold: float, boolean: bool) -> List[Tuple[float, float]]:

@@ -41,6 +41,7 @@ class Leaf:
     quantile: float = 0.5
     labels: Dict[str, str] = field(default_factory=dict)  # of its series (histograms add `le`)
     fed: bool = True  # False: the series of an earlier leaf is this selector's input as well
+    scope: frozenset = frozenset()  # labels the aggregations around it group by (or without)
 
 
 @dataclass
@@ -71,11 +72,10 @@ def _range_seconds(node) -> float:
 
 
 def _grouping_labels(node) -> Tuple[str, ...]:
+    """The labels binary operations match on (on/ignoring); by/without are each leaf's scope."""
     names = set()
 
     def visit(n):
-        if isinstance(n, pp.AggregateExpr) and n.modifier is not None:
-            names.update(n.modifier.labels)
         if isinstance(n, pp.BinaryExpr) and n.modifier is not None and n.modifier.matching is not None:
             names.update(n.modifier.matching.labels)
         return True
@@ -85,40 +85,42 @@ def _grouping_labels(node) -> Tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _leaves(node, role: str, context: str, out: List[Leaf], quantile: float = 0.5) -> None:
-    """Selectors in source order, each with the role and kind its position gives it."""
+def _leaves(node, role: str, context: str, out: List[Leaf], quantile: float = 0.5, scope: frozenset = frozenset()) -> None:
+    """Selectors in source order, each with the role and kind its position gives it, and the
+    labels named by the aggregations around it (`scope`)."""
     if isinstance(node, pp.ParenExpr):
-        _leaves(node.expr, role, context, out, quantile)
+        _leaves(node.expr, role, context, out, quantile, scope)
     elif isinstance(node, pp.UnaryExpr):
-        _leaves(node.expr, role, context, out, quantile)
+        _leaves(node.expr, role, context, out, quantile, scope)
     elif isinstance(node, pp.AggregateExpr):
         if node.param is not None and not isinstance(node.param, pp.NumberLiteral):
             raise CannotDrive(f"aggregation {node.op} with a parameter")
-        _leaves(node.expr, role, context, out, quantile)
+        inner = scope | frozenset(node.modifier.labels) if node.modifier is not None else scope
+        _leaves(node.expr, role, context, out, quantile, inner)
     elif isinstance(node, pp.BinaryExpr):
         op = str(node.op).strip()
-        _leaves(node.lhs, role, context, out, quantile)
+        _leaves(node.lhs, role, context, out, quantile, scope)
         if op == "unless":
             return  # its right side must be empty: feed nothing
-        _leaves(node.rhs, "filter" if op == "and" else role, context, out, quantile)
+        _leaves(node.rhs, "filter" if op == "and" else role, context, out, quantile, scope)
     elif isinstance(node, pp.Call):
         name = node.func.name
         if name == "histogram_quantile":
             q = node.args[0]
             if not isinstance(q, pp.NumberLiteral):
                 raise CannotDrive("histogram_quantile with a computed quantile")
-            _leaves(node.args[1], role, "histogram", out, float(q.val))
+            _leaves(node.args[1], role, "histogram", out, float(q.val), scope)
         elif name in COUNTER_FUNCTIONS:
-            _leaves(node.args[0], role, "histogram" if context == "histogram" else "counter", out, quantile)
+            _leaves(node.args[0], role, "histogram" if context == "histogram" else "counter", out, quantile, scope)
         else:
             for arg in node.args:
                 if not isinstance(arg, (pp.NumberLiteral, pp.StringLiteral)):
-                    _leaves(arg, role, context, out, quantile)
+                    _leaves(arg, role, context, out, quantile, scope)
     elif isinstance(node, pp.MatrixSelector):
-        _leaves(node.vector_selector, role, context, out, quantile)
+        _leaves(node.vector_selector, role, context, out, quantile, scope)
     elif isinstance(node, pp.VectorSelector):
         kind = context if context in ("counter", "histogram") else "gauge"
-        out.append(Leaf(node, kind, role, quantile=quantile))
+        out.append(Leaf(node, kind, role, quantile=quantile, scope=scope))
     elif isinstance(node, (pp.NumberLiteral, pp.StringLiteral)):
         return
     else:
@@ -199,9 +201,13 @@ def _assign_labels(leaves: List[Leaf], grouping: Sequence[str]) -> None:
     for leaf in leaves:
         if not leaf.selector.name:
             raise CannotDrive("a selector without a metric name")
+    # Labels matched on (on/ignoring) and in any selector's matchers are everywhere; those of
+    # by/without only on the series inside that aggregation (`sum without (user) (x) / y`:
+    # y has no user label to disagree on).
     names = set(grouping) | {"job", "instance"}
     for leaf in leaves:
         names.update(m.name for m in leaf.selector.matchers.matchers)
+        names.update(leaf.scope)
     names -= {"__name__", "le"}
     own = [_matchers_by_name(leaf) for leaf in leaves]
     shared = {}
@@ -217,9 +223,10 @@ def _assign_labels(leaves: List[Leaf], grouping: Sequence[str]) -> None:
                 best, best_score = value, score
         shared[name] = best
     taken: List[Leaf] = []
+    everywhere = (set(grouping) | {"job", "instance"} | {m.name for leaf in leaves for m in leaf.selector.matchers.matchers})
     for leaf, mine in zip(leaves, own):
         labels = {"__name__": leaf.selector.name}
-        for name in sorted(names):
+        for name in sorted(names & (everywhere | leaf.scope)):
             constraint = mine.get(name, [])
             value = shared[name] if all(matches(m, shared[name]) for m in constraint) else _value_for(name, constraint)
             if value != "":
@@ -258,12 +265,32 @@ def _violating(matcher) -> List[str]:
     return [_regex_example(matcher.value)]
 
 
+def _branches(pattern: str) -> List[str]:
+    """The top-level alternatives of a regex (`current|available`), outside any group."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return out + [pattern[start:]]
+
+
 def _apart(leaf: Leaf, other: Leaf, taken: Sequence[Leaf]):
     """Labels for `leaf`'s series that its selector accepts and `other`'s rejects, or None."""
+    mine = _matchers_by_name(leaf)
     for m in other.selector.matchers.matchers:
         if m.name == "__name__":
             continue
-        for value in _violating(m):
+        own_examples = [_regex_example(branch) for n in mine.get(m.name, []) if _op_name(n) == "Re"
+                        for branch in _branches(n.value)]
+        for value in _violating(m) + own_examples:
             labels = dict(leaf.labels)
             if value:
                 labels[m.name] = value
