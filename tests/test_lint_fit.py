@@ -104,7 +104,7 @@ def test_a_window_longer_than_promtool_loads_is_not_derived_and_says_why():
 
     rule = AlertRule(name="LowUptime30d", expr='avg_over_time(probe_success{job="blackbox"}[30d]) * 100 < 99.9',
                      for_="10m")
-    with pytest.raises(CannotDrive, match=r"avg_over_time\(\) over 4w2d needs more samples \(one a minute\) than "
+    with pytest.raises(CannotDrive, match=r"avg_over_time\(\) over 4w2d needs more samples \(one every 1m\) than "
                                           r"promtool's unit tests load \(10,000\)"):
         boundary_tests(rule)
     assert boundary_tests(AlertRule(name="LowUptime1d", expr=rule.expr.replace("30d", "1d"), for_="10m"))

@@ -45,7 +45,10 @@ def alert_files(alert, tests, group, groups, recorded) -> Dict[str, bytes]:
                 for c in mine
             ],
         })
+    # Rules are evaluated as often as the finest test samples (1m, or 30s for `for: 30s`).
+    evaluation = min((seconds(t.interval) for t in tests), default=60.0)
     files[f"prometheus/tests/{file_name(alert)}"] = dump(
-        {"rule_files": [f"rules/{file_name(alert)}"], "evaluation_interval": "1m", "tests": test_groups},
+        {"rule_files": [f"rules/{file_name(alert)}"], "evaluation_interval": format_seconds(min(evaluation, 60.0)),
+         "tests": test_groups},
         "alerts/*.py")
     return files

@@ -18,7 +18,7 @@ from .. import promql
 from ..dialect import prepare
 from ..model.durations import format_seconds, seconds
 from ..model.rules import AlertRule, Boundary
-from .engine import Engine, Unsupported, compile_difference, compile_expr
+from .engine import LOOKBACK, Engine, Unsupported, compile_difference, compile_expr
 from .inputs import (DEFAULT_GAUGE, DEFAULT_RATE, CannotDrive, as_engine_input, build_series, notation, plan,
                      selector_text)
 from .model import AlertTest, Expectation, Series, not_firing, quiet
@@ -29,12 +29,34 @@ _OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a 
         ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
 
 
-def _minutes(duration: Optional[str]) -> int:
-    return int(math.ceil(seconds(duration) / 60)) if duration else 0
+class Clock:
+    """The test's resolution: one sample and one rule evaluation every `step` seconds. A
+    minute, unless the rule's `for`, keep_firing_for or windows are not whole minutes
+    (`for: 30s` is then tested at 30s, not rounded up to the 1m it cannot be told from)."""
+
+    def __init__(self, rule: AlertRule, window: float = 0.0):
+        step = 60
+        for duration in (rule.for_, rule.keep_firing_for):
+            if duration:
+                step = math.gcd(step, int(seconds(duration)))
+        if window:
+            step = math.gcd(step, int(window))
+        self.step = max(step, MIN_STEP)
+
+    def n(self, duration) -> int:
+        """Steps in a duration (a string or seconds), rounded up."""
+        value = seconds(duration) if isinstance(duration, str) else float(duration or 0)
+        return int(math.ceil(value / self.step)) if value else 0
+
+    def at(self, n: int) -> str:
+        return format_seconds(n * self.step)
+
+    @property
+    def interval(self) -> str:
+        return format_seconds(self.step)
 
 
-def _m(minutes: int) -> str:
-    return format_seconds(minutes * 60)
+MIN_STEP = 5  # seconds: finer would only test the rounding of odd durations
 
 
 def _parse_condition(when: str) -> Tuple[str, float]:
@@ -84,6 +106,7 @@ class Target:
     op: str
     threshold: float
     difference: bool = False
+    comparison: object = None  # the comparison node
 
     @property
     def what(self) -> str:
@@ -125,11 +148,11 @@ def find_target(node) -> Optional[Target]:
     op = str(node.op).strip()
     rhs, lhs = _constant(node.rhs), _constant(node.lhs)
     if rhs is not None and lhs is None:
-        return Target(node.lhs, op, rhs)
+        return Target(node.lhs, op, rhs, comparison=node)
     if lhs is not None and rhs is None:
-        return Target(node.rhs, _MIRROR[op], lhs)
+        return Target(node.rhs, _MIRROR[op], lhs, comparison=node)
     if lhs is None and rhs is None:
-        return Target(node, op, 0.0, difference=True)
+        return Target(node, op, 0.0, difference=True, comparison=node)
     return None
 
 
@@ -145,10 +168,12 @@ class _Simulation:
         self.lhs = self.target.node
         self._lhs_fn = self._whole_fn = None  # compiled on first use (engine.compile_expr), then reused
         self.plan = plan(rule.expr, knob, dict(steady))
-        self.warmup = max(2, _minutes(format_seconds(self.plan.window)) if self.plan.window else 0)
+        self.clock = Clock(rule, self.plan.window)
+        self.warmup = max(2, self.clock.n(self.plan.window))
 
     def _engine(self, knob_phases, minutes: int) -> Engine:
-        return Engine(as_engine_input(build_series(self.plan, knob_phases, minutes)))
+        step = self.clock.step
+        return Engine(as_engine_input(build_series(self.plan, knob_phases, minutes, step=step), step))
 
     def _compiled(self, whole: bool):
         try:
@@ -171,8 +196,8 @@ class _Simulation:
         out = []
         for m in range(minutes - 1 if only_last else 0, minutes):
             try:
-                result = lhs_fn(engine, m * 60.0)
-                active = bool(whole_fn(engine, m * 60.0)) if whole else None
+                result = lhs_fn(engine, m * self.clock.step)
+                active = bool(whole_fn(engine, m * self.clock.step)) if whole else None
             except Unsupported as exc:
                 raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
             values = list(result.values()) if isinstance(result, dict) else [result]
@@ -182,8 +207,8 @@ class _Simulation:
         return out
 
     def series(self, knob_phases, minutes: int) -> List[Series]:
-        built = build_series(self.plan, knob_phases, minutes)
-        as_engine_input(built)  # the self-check: the notation expands to the simulated samples
+        built = build_series(self.plan, knob_phases, minutes, step=self.clock.step)
+        as_engine_input(built, self.clock.step)  # the self-check: the notation expands to the simulated samples
         return [Series(selector_text(dict(labels)), notation(runs)) for labels, runs in sorted(built.items())]
 
     def steady(self, knob: float) -> Optional[float]:
@@ -271,9 +296,10 @@ def _check_sample_budget(rule: AlertRule) -> None:
     except (ValueError, TypeError):
         return
     for function, window in ranges:
-        if window / 60 >= PROMTOOL_SAMPLE_LIMIT:
-            raise CannotDrive(f"{function}() over {format_seconds(window)} needs more samples (one a minute) than "
-                              f"promtool's unit tests load ({PROMTOOL_SAMPLE_LIMIT:,})")
+        clock = Clock(rule, window)
+        if window / clock.step >= PROMTOOL_SAMPLE_LIMIT:
+            raise CannotDrive(f"{function}() over {format_seconds(window)} needs more samples (one every "
+                              f"{clock.interval}) than promtool's unit tests load ({PROMTOOL_SAMPLE_LIMIT:,})")
 
 
 # The clear margin every compared value keeps from the threshold at every evaluation a test
@@ -343,6 +369,7 @@ def candidate_values(op: str, threshold: float, boolean: bool) -> List[Tuple[flo
 
 def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List[AlertTest]:
     holds = _OPS[op]
+    clock = sim.clock
     k_fire, k_safe = sim.solve(fire), sim.solve(safe)
     exact_zero = threshold == 0 and safe == 0 and k_safe == 0
     clearance = CLEARANCE * abs(threshold) or 1e-12
@@ -354,32 +381,33 @@ def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List
             # While windows fill the alert may flicker; the tests assert nothing before
             # `start`, where it must be inactive (judged below), unless it keeps firing.
             if active and rule.keep_firing_for:
-                raise CannotDrive(f"the alert is already active at {_m(m)}, before the generated series settle, "
+                raise CannotDrive(f"the alert is already active at {clock.at(m)}, before the generated series settle, "
                                   "and keep_firing_for would carry that into the test")
             return False
         if value is not None and op not in ("==", "!=") and abs(value - threshold) < clearance \
                 and not (exact_zero and value == 0.0):
-            raise _Near(f"at {_m(m)} the compared value lands on the threshold ({number(value)}); "
+            raise _Near(f"at {clock.at(m)} the compared value lands on the threshold ({number(value)}); "
                         "set Boundary(fire=…, safe=…)")
         if value is not None and op in ("==", "!=") and 0 < abs(value - threshold) < clearance:
-            raise _Near(f"at {_m(m)} the compared value is within rounding of {number(threshold)}")
+            raise _Near(f"at {clock.at(m)} the compared value is within rounding of {number(threshold)}")
         true = value is not None and holds(value, threshold)
         if active is None:
             return true  # a spec test states the intended behaviour; promtool checks the rule's
         if true and not active:
-            raise CannotDrive(f"at {_m(m)} the compared value is past the threshold but the rest of the expression "
+            raise CannotDrive(f"at {clock.at(m)} the compared value is past the threshold but the rest of the expression "
                               "(`and`, `unless`, matching) leaves no series")
         if active and not true:
-            raise CannotDrive(f"at {_m(m)} the expression returns a series while the compared value is on the safe "
+            raise CannotDrive(f"at {clock.at(m)} the expression returns a series while the compared value is on the safe "
                               "side (another branch, `or`?)")
         return true
 
-    wait = _minutes(for_)
+    wait = clock.n(for_)
     start = sim.warmup
     kwargs = {"source": rule.source} if generated and rule.source else {}
+    kwargs["interval"] = clock.interval
 
     # Fires: safe up to and including minute `start`, then past the threshold.
-    total = int(start + sim.plan.window // 60 + wait + 4)
+    total = int(start + clock.n(sim.plan.window) + wait + 4)
     phases = [(k_safe, start + 1), (k_fire, total - start - 1)]
     onset = None
     for m, (value, active) in enumerate(sim.evaluate(phases, total, whole=generated)):
@@ -389,17 +417,17 @@ def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List
         if true and onset is None:
             onset = m
         elif not true and onset is not None:
-            raise CannotDrive(f"the compared value crosses back at {_m(m)}")
+            raise CannotDrive(f"the compared value crosses back at {clock.at(m)}")
     if onset is None:
         raise CannotDrive("the generated series never cross the threshold")
     expect = []
     if wait:
-        expect.append(not_firing((_m(start), _m(onset + wait - 1))))
-        expect.append(Expectation("pending", _m(onset + wait - 1)))
+        expect.append(not_firing((clock.at(start), clock.at(onset + wait - 1))))
+        expect.append(Expectation("pending", clock.at(onset + wait - 1)))
     elif onset > start:
-        expect.append(quiet((_m(start), _m(onset - 1))))
-    expect.append(Expectation("firing", _m(onset + wait)))
-    after = f" for {_m(wait)}" if wait else ""
+        expect.append(quiet((clock.at(start), clock.at(onset - 1))))
+    expect.append(Expectation("firing", clock.at(onset + wait)))
+    after = f" for {clock.at(wait)}" if wait else ""
     tests = [AlertTest(rule, f"fires at {number(fire)} ({when}{after})", sim.series(phases, total),
                        tuple(expect), generated=generated, **kwargs)]
 
@@ -408,9 +436,9 @@ def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List
     phases = [(k_safe, total)]
     for m, (value, active) in enumerate(sim.evaluate(phases, total, whole=generated)):
         if judge(m, value, active, before_start=m < start) or (m >= start and value is None):
-            raise CannotDrive(f"the safe value {number(safe)} does not stay on the safe side at {_m(m)}")
+            raise CannotDrive(f"the safe value {number(safe)} does not stay on the safe side at {clock.at(m)}")
     tests.append(AlertTest(rule, f"stays quiet at {number(safe)} (not {when})", sim.series(phases, total),
-                           (quiet((_m(start), _m(total - 1))),), generated=generated, **kwargs))
+                           (quiet((clock.at(start), clock.at(total - 1))),), generated=generated, **kwargs))
     return tests
 
 
@@ -451,15 +479,17 @@ def presence_tests(rule: AlertRule) -> List[AlertTest]:
     if not promql.metric_names(rule.expr) and absence is None:
         return _constant_tests(rule, whole)
     p = plan(rule.expr)
-    warmup = max(2, _minutes(format_seconds(p.window)) if p.window else 0)
+    clock = Clock(rule, p.window)
+    step = clock.step
+    warmup = max(2, clock.n(p.window))
     whole_fn = _compile(whole)
     probe_fn = _compile(absence.args[0]) if absence is not None else whole_fn
-    start, wait = warmup, _minutes(rule.for_)
+    start, wait = warmup, clock.n(rule.for_)
 
     def run(presence, minutes, fn):
-        engine = Engine(as_engine_input(build_series(p, (), minutes, presence)))
+        engine = Engine(as_engine_input(build_series(p, (), minutes, presence, step), step))
         try:
-            return [bool(fn(engine, m * 60.0)) for m in range(minutes)]
+            return [bool(fn(engine, m * step)) for m in range(minutes)]
         except Unsupported as exc:
             raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
 
@@ -472,29 +502,29 @@ def presence_tests(rule: AlertRule) -> List[AlertTest]:
     else:
         raise CannotDrive("no constant input value makes the series exist"
                           + (" inside absent()" if absence is not None else ""))
-    lookback = 5 + (_minutes(format_seconds(p.window)) if p.window else 0)
+    lookback = clock.n(LOOKBACK) + clock.n(p.window)
     safe, fire = ("present", "missing") if absence is not None else ("missing", "present")
     flag = {"present": True, "missing": False}
-    kwargs = {"source": rule.source} if rule.source else {}
+    kwargs = {"source": rule.source, "interval": clock.interval} if rule.source else {"interval": clock.interval}
     total = start + lookback + wait + 4
     scenario = [(flag[safe], start + 1), (flag[fire], total - start - 1)]
     active = run(scenario, total, whole_fn)
     if active[start]:
-        raise CannotDrive(f"the alert is active at {_m(start)} with its series {safe}")
+        raise CannotDrive(f"the alert is active at {clock.at(start)} with its series {safe}")
     onset = next((m for m in range(start, total) if active[m]), None)
     if onset is None or not all(active[onset:]):
         raise CannotDrive(f"the alert does not fire steadily once its series are {fire}")
     expect = []
     if wait:
-        expect.append(not_firing((_m(start), _m(onset + wait - 1))))
-        expect.append(Expectation("pending", _m(onset + wait - 1)))
+        expect.append(not_firing((clock.at(start), clock.at(onset + wait - 1))))
+        expect.append(Expectation("pending", clock.at(onset + wait - 1)))
     elif onset > start:
-        expect.append(quiet((_m(start), _m(onset - 1))))
-    expect.append(Expectation("firing", _m(onset + wait)))
+        expect.append(quiet((clock.at(start), clock.at(onset - 1))))
+    expect.append(Expectation("firing", clock.at(onset + wait)))
     series = lambda presence, minutes: [  # noqa: E731
         Series(selector_text(dict(labels)), notation(runs))
-        for labels, runs in sorted(build_series(p, (), minutes, presence).items())]
-    after = f" for {_m(wait)}" if wait else ""
+        for labels, runs in sorted(build_series(p, (), minutes, presence, step).items())]
+    after = f" for {clock.at(wait)}" if wait else ""
     tests = [AlertTest(rule, f"fires with its series {fire}{after}", series(scenario, total), tuple(expect),
                        generated=True, **kwargs)]
     total = start + wait + 10
@@ -502,20 +532,21 @@ def presence_tests(rule: AlertRule) -> List[AlertTest]:
     if any(run(scenario, total, whole_fn)[start:]):
         raise CannotDrive(f"the alert fires with its series {safe}")
     tests.append(AlertTest(rule, f"stays quiet with its series {safe}", series(scenario, total),
-                           (quiet((_m(start), _m(total - 1))),), generated=True, **kwargs))
+                           (quiet((clock.at(start), clock.at(total - 1))),), generated=True, **kwargs))
     return tests
 
 
 def _constant_tests(rule: AlertRule, whole) -> List[AlertTest]:
     """An expression that reads no series (`vector(1)`, a watchdog) fires from the start, or
     never: one test says which."""
-    wait = _minutes(rule.for_)
+    clock = Clock(rule)
+    wait = clock.n(rule.for_)
     total = wait + 3
     engine, fn = Engine({}), _compile(whole)
-    active = [bool(fn(engine, m * 60.0)) for m in range(total)]
-    kwargs = {"source": rule.source} if rule.source else {}
+    active = [bool(fn(engine, m * clock.step)) for m in range(total)]
+    kwargs = {"source": rule.source, "interval": clock.interval} if rule.source else {"interval": clock.interval}
     if all(active):
-        expect = ((Expectation("pending", _m(wait - 1)),) if wait else ()) + (Expectation("firing", _m(wait)),)
+        expect = ((Expectation("pending", clock.at(wait - 1)),) if wait else ()) + (Expectation("firing", clock.at(wait)),)
         return [AlertTest(rule, "always fires (reads no series)", (), expect, generated=True, **kwargs)]
     if not any(active):
         raise CannotDrive("the expression reads no series and never returns one: the alert can never fire")

@@ -409,13 +409,13 @@ def histogram_masses(buckets: Sequence[float], q: float, target: float, total: f
 Run = Tuple[float, float, int]
 
 
-def leaf_runs(leaf: Leaf, phases: Sequence[Tuple[float, int]]) -> Dict[Labels, List[Run]]:
-    """The leaf's series at 1m steps for phases [(value, minutes), …], as runs."""
+def leaf_runs(leaf: Leaf, phases: Sequence[Tuple[float, int]], step: float = STEP) -> Dict[Labels, List[Run]]:
+    """The leaf's series, one sample every `step` seconds, for phases [(value, samples), …], as runs."""
     if leaf.kind == "gauge":
         return {labels_of(leaf.labels): _merge([(_round(v) if v is not None else math.nan, 0.0, n)
                                                 for v, n in phases])}
     if leaf.kind == "counter":
-        return {labels_of(leaf.labels): _counter_runs(phases)}
+        return {labels_of(leaf.labels): _counter_runs(phases, step)}
     if not leaf.selector.name.endswith("_bucket"):
         raise CannotDrive(f"histogram_quantile reads {leaf.selector.name}, not a *_bucket series")
     buckets = histogram_buckets(leaf.selector.name[: -len("_bucket")])
@@ -424,7 +424,7 @@ def leaf_runs(leaf: Leaf, phases: Sequence[Tuple[float, int]]) -> Dict[Labels, L
     les = [number(float(b)) for b in buckets] + ["+Inf"]
     for index, le in enumerate(les):
         rates = [(sum(m[: index + 1]) if m is not None else None, n) for m, n in per_phase]
-        out[labels_of(dict(leaf.labels, le=le))] = _counter_runs(rates)
+        out[labels_of(dict(leaf.labels, le=le))] = _counter_runs(rates, step)
     return out
 
 
@@ -433,7 +433,7 @@ def _round(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def _counter_runs(rates: Sequence[Tuple[float, int]]) -> List[Run]:
+def _counter_runs(rates: Sequence[Tuple[float, int]], interval: float = STEP) -> List[Run]:
     """A counter from 0 growing at each phase's rate per second. Each run starts where
     promtool's expansion of the previous one would have continued, so the counter never
     steps back by a rounding error (a spurious reset)."""
@@ -442,7 +442,7 @@ def _counter_runs(rates: Sequence[Tuple[float, int]]) -> List[Run]:
         if rate is None:  # missing: no samples (the counter resumes where it was)
             runs.append((math.nan, 0.0, n))
             continue
-        step = _round(rate * STEP)
+        step = _round(rate * interval)
         runs.append((value, step, n))
         for _ in range(n):
             value += step
@@ -482,8 +482,9 @@ def notation(runs: Sequence[Run]) -> str:
     return " ".join(f"_x{n}" if math.isnan(start) else run(start, step, n) for start, step, n in runs)
 
 
-def build_series(p: Plan, knob_phases, minutes: int, presence=None) -> Dict[Labels, List[Run]]:
-    """All input series for a scenario, as runs: knob phases, the others steady for `minutes`.
+def build_series(p: Plan, knob_phases, minutes: int, presence=None, step: float = STEP) -> Dict[Labels, List[Run]]:
+    """All input series for a scenario, as runs: knob phases, the others steady for `minutes`
+    (counted in samples, one every `step` seconds).
     presence: [(present?, minutes), …] for every series at once (each at its own value)."""
     series: Dict[Labels, List[Run]] = {}
     for leaf in p.leaves:
@@ -493,14 +494,14 @@ def build_series(p: Plan, knob_phases, minutes: int, presence=None) -> Dict[Labe
             phases = [(leaf.value if present else None, n) for present, n in presence]
         else:
             phases = knob_phases if leaf.role == "knob" else [(leaf.value, minutes)]
-        for labels, runs in leaf_runs(leaf, phases).items():
+        for labels, runs in leaf_runs(leaf, phases, step).items():
             if labels in series:
                 raise CannotDrive(f"two inputs would be the same series {dict(labels)}")
             series[labels] = runs
     return series
 
 
-def as_engine_input(series: Dict[Labels, List[Run]]):
+def as_engine_input(series: Dict[Labels, List[Run]], step: float = STEP):
     """The samples promtool will load: each series' notation expanded as promtool expands it,
     checked against the samples mac meant (the self-check: a difference is a bug here)."""
     out = {}
@@ -508,7 +509,7 @@ def as_engine_input(series: Dict[Labels, List[Run]]):
         written = expand(notation(runs))
         if _bits(written) != _bits(expand_runs(runs)):
             raise CannotDrive(f"the notation of {dict(labels)} does not expand to the simulated samples")
-        out[labels] = [(i * STEP, v) for i, v in enumerate(written)]
+        out[labels] = [(i * step, v) for i, v in enumerate(written)]
     return out
 
 
