@@ -35,7 +35,7 @@ from monitoring_as_code.promql import text_of  # noqa: E402
 from monitoring_as_code.testing.boundary import boundary_tests, find_target  # noqa: E402
 from monitoring_as_code.testing.values import number  # noqa: E402
 from monitoring_as_code.testing.inputs import CannotDrive  # noqa: E402
-from monitoring_as_code.testing.layout import file_name, recording_index  # noqa: E402
+from monitoring_as_code.testing.layout import alert_keys, file_name, recording_index  # noqa: E402
 from monitoring_as_code.emit.promtool_tests import alert_files  # noqa: E402
 
 _SECTION = re.compile(r"^Unit Testing:\s+(\S+)\s*$")
@@ -95,12 +95,13 @@ def mutants(alert):
 
 
 def _write(where, alert, tests, group, groups, recorded):
-    for rel, data in alert_files(alert, tests, group, groups, recorded).items():
+    key = alert_keys([alert])[id(alert)]
+    for rel, data in alert_files(alert, tests, group, groups, recorded, key).items():
         path = os.path.join(where, rel.split("/", 1)[1])
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
-    return os.path.join(where, "tests", file_name(alert))
+    return os.path.join(where, "tests", file_name(key))
 
 
 def _promtool(promtool, paths):

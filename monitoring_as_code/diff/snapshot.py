@@ -59,13 +59,17 @@ def _panels(defs, dashboard) -> Dict[str, dict]:
 
 
 def snapshot(defs) -> dict:
+    from ..testing.layout import alert_keys
+
     alerts, records = {}, {}
+    # Keyed by name; alerts that share one (warning and critical) by name and severity.
+    keys = alert_keys([r for g in defs.groups for r in g.rules if not hasattr(r, "record")])
     for group in defs.groups:
         for rule in group.rules:
             if hasattr(rule, "record"):
                 records[rule.record] = {"group": group.name, "expr": _expr(rule.expr), "labels": dict(rule.labels)}
             else:
-                alerts[rule.name] = alert_snapshot(rule, group.name)
+                alerts[keys[id(rule)]] = alert_snapshot(rule, group.name)
     dashboards = {}
     for d in defs.dashboards:
         dashboards[d.uid] = {

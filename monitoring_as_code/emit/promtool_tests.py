@@ -15,16 +15,17 @@ def emit(defs) -> Dict[str, bytes]:
     recorded = recording_index(defs.groups)
     # Files rendered already, by the worker that derived the alert's boundary tests (collect).
     rendered = defs.cache.get("promtool_tests", {})
-    for name, (alert, tests) in sorted(tests_by_alert(defs).items()):
-        done = rendered.get(name)
-        files.update(done if done is not None else alert_files(alert, tests, group_of[id(alert)], defs.groups, recorded))
+    for key, (alert, tests) in sorted(tests_by_alert(defs).items()):
+        done = rendered.get(key)
+        files.update(done if done is not None else alert_files(alert, tests, group_of[id(alert)], defs.groups, recorded,
+                                                                key))
     return files
 
 
-def alert_files(alert, tests, group, groups, recorded) -> Dict[str, bytes]:
-    """The test file of one alert and the rule file it loads."""
+def alert_files(alert, tests, group, groups, recorded, key: str) -> Dict[str, bytes]:
+    """The test file of one alert and the rule file it loads, named by its key (layout.alert_keys)."""
     rules = [rule_data(r) for r in dependencies(alert, groups, recorded)] + [rule_data(alert)]
-    files = {f"prometheus/tests/rules/{file_name(alert)}": dump(
+    files = {f"prometheus/tests/rules/{file_name(key)}": dump(
         {"groups": [{"name": group.name, "rules": rules}]}, "alerts/*.py (only the rules these tests need)")}
     checks = checks_of(alert, tests)
     test_groups = []
@@ -47,8 +48,8 @@ def alert_files(alert, tests, group, groups, recorded) -> Dict[str, bytes]:
         })
     # Rules are evaluated as often as the finest test samples (1m, or 30s for `for: 30s`).
     evaluation = min((seconds(t.interval) for t in tests), default=60.0)
-    files[f"prometheus/tests/{file_name(alert)}"] = dump(
-        {"rule_files": [f"rules/{file_name(alert)}"], "evaluation_interval": format_seconds(min(evaluation, 60.0)),
+    files[f"prometheus/tests/{file_name(key)}"] = dump(
+        {"rule_files": [f"rules/{file_name(key)}"], "evaluation_interval": format_seconds(min(evaluation, 60.0)),
          "tests": test_groups},
         "alerts/*.py")
     return files

@@ -1,7 +1,9 @@
-"""Alert names are what Prometheus and mac need: a non-empty string, unique across the tree
-(mac's test files, `mac diff` and `thresholds_from` key on it), and usable as a file name
-(no `/`, no NUL, not over 200 characters). Style (CamelCase) is the optional rule
-alert/name-style."""
+"""Alert names are what Prometheus and mac need: a non-empty string of printable characters,
+not over 200 characters. Alerts may share a name when something tells them apart (the
+warning and critical tiers of one alert, as mixins write them: their severity or other
+labels); two alerts with the same name and labels are one alert written twice. mac's test
+files are named safely from any name (testing/layout.alert_keys). Style (CamelCase) is the
+optional rule alert/name-style."""
 from ..diagnostics import Severity
 
 RULE = "alert/name"
@@ -16,12 +18,14 @@ def check(ctx):
         if not isinstance(name, str) or not name.strip():
             ctx.report(alert, f"alert name {name!r} is empty", HELP, (group,))
             continue
-        if "/" in name or "\x00" in name or not name.isprintable():
-            ctx.report(alert, f"alert name {name!r} holds /, NUL or a control character, which mac's test file "
-                              "names cannot hold", "use letters, digits, _ and -", (group,))
+        if "\x00" in name or not name.isprintable():
+            ctx.report(alert, f"alert name {name!r} holds a NUL or a control character", "use letters, digits, _ and -",
+                       (group,))
         elif len(name) > 200:
             ctx.report(alert, f"alert name {name[:20]!r}… is {len(name)} characters long (at most 200)", HELP, (group,))
-        if name in first:
-            ctx.report(alert, f"alert name {name} is already used at {first[name]}", HELP, (group,))
+        identity = (name, tuple(sorted(alert.all_labels().items())))
+        if identity in first:
+            ctx.report(alert, f"alert {name} with the same labels is already defined at {first[identity]}",
+                       "alerts may share a name only when their severity or labels differ", (group,))
         else:
-            first[name] = alert.source
+            first[identity] = alert.source

@@ -14,7 +14,7 @@ from .. import promql
 from ..model.durations import is_duration
 from .boundary import boundary_tests
 from .inputs import CannotDrive
-from .layout import recording_index
+from .layout import alert_keys, recording_index
 from .model import AlertTest
 
 RULE = "test/boundary"
@@ -38,13 +38,14 @@ def collect(defs, staging=None, require_tests: bool = False) -> Tuple[Tuple[Aler
     renderer = _Renderer(defs, tests, staging)
     alerts = _reuse(defs, alerts, renderer, staging)
     for alert, generated, failure, files in _generate(alerts, renderer):
+        name = renderer.names[id(alert)]
         if isinstance(files, _Staged):  # written into staging: nothing left to emit
-            defs.cache.setdefault("promtool_tests", {})[alert.name] = {}
+            defs.cache.setdefault("promtool_tests", {})[name] = {}
             defs.cache.setdefault("staged", {}).update(files)
             if failure is None and id(alert) in renderer.keys:
                 defs.cache.setdefault("test_files", {})[renderer.keys[id(alert)]] = dict(files)
         elif files is not None:
-            defs.cache.setdefault("promtool_tests", {})[alert.name] = files
+            defs.cache.setdefault("promtool_tests", {})[name] = files
         if failure is not None:
             report = diag.error if require_tests else diag.warning
             problems.append(report(alert.source, RULE, f"alert {alert.name}: cannot generate boundary tests: {failure}",
@@ -65,13 +66,13 @@ def _reuse(defs, alerts, renderer, staging):
     previous_tests = getattr(staging, "previous_tests", None) or {}
     todo = []
     for alert in alerts:
-        if alert.name in renderer.user_tests:
+        if id(alert) in renderer.user_tests:
             todo.append(alert)
             continue
         key = renderer.keys[id(alert)] = renderer.key(alert)
         files = previous_tests.get(key)
         if files and staging.link(files):
-            defs.cache.setdefault("promtool_tests", {})[alert.name] = {}
+            defs.cache.setdefault("promtool_tests", {})[renderer.names[id(alert)]] = {}
             defs.cache.setdefault("staged", {}).update(files)
             defs.cache.setdefault("test_files", {})[key] = dict(files)
         else:
@@ -107,9 +108,10 @@ class _Renderer:
         self.staging = staging
         self.groups = defs.groups
         self.group_of = {id(r): g for g in defs.groups for r in g.rules}
+        self.names = alert_keys(defs.alerts)  # id(alert) → the name of its test files
         self.user_tests: dict = {}
         for test in user_tests:
-            self.user_tests.setdefault(test.alert.name, []).append(test)
+            self.user_tests.setdefault(id(test.alert), []).append(test)
         self.recorded = recording_index(self.groups)
         self.keys: dict = {}  # id(alert) → key of what its files are made from
 
@@ -121,18 +123,19 @@ class _Renderer:
         from .layout import dependencies
 
         parts = [code_digest(), rule_data(alert), repr(alert.boundary), self.group_of[id(alert)].name,
+                 self.names[id(alert)],
                  [rule_data(r) for r in dependencies(alert, self.groups, self.recorded)]]
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
     def __call__(self, alert, generated):
         from ..emit.promtool_tests import alert_files
 
-        tests = self.user_tests.get(alert.name, []) + list(generated)
+        tests = self.user_tests.get(id(alert), []) + list(generated)
         if not tests:
             # As emit/promtool_tests.py does in one process: no tests, no files (not an
             # empty test file), so every path gives the same tree.
             return {} if self.staging is None else _Staged()
-        files = alert_files(alert, tests, self.group_of[id(alert)], self.groups, self.recorded)
+        files = alert_files(alert, tests, self.group_of[id(alert)], self.groups, self.recorded, self.names[id(alert)])
         if self.staging is None:
             return files
         return _Staged(self.staging.write(files))

@@ -6,8 +6,11 @@ promtool's cost grows with test groups × rules loaded, so loading one alert per
 `mac test` linear in the number of alerts instead of quadratic."""
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 from .. import promql
 from ..model.durations import format_seconds, seconds
@@ -72,13 +75,52 @@ def dependencies(alert: AlertRule, groups, by_name: Dict[str, RecordingRule] = N
 
 
 def tests_by_alert(defs) -> Dict[str, Tuple[AlertRule, List[AlertTest]]]:
+    """{alert key: (alert, its tests)} for alerts with tests; see alert_keys."""
+    keys = alert_keys(defs.alerts)
     out: Dict[str, Tuple[AlertRule, List[AlertTest]]] = {}
     for alert in defs.alerts:
-        out.setdefault(alert.name, (alert, []))
+        out.setdefault(keys[id(alert)], (alert, []))
     for test in defs.tests:
-        out[test.alert.name][1].append(test)
-    return {name: v for name, v in out.items() if v[1]}
+        key = keys.get(id(test.alert))
+        if key is not None:
+            out[key][1].append(test)
+    return {key: v for key, v in out.items() if v[1]}
 
 
-def file_name(alert: AlertRule) -> str:
-    return f"{alert.name}.yml"
+_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,119}")
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:8]
+
+
+def alert_keys(alerts: Sequence[AlertRule]) -> Dict[int, str]:
+    """{id(alert): key}: a name for each alert's test files, unique, stable and safe as a file
+    name whatever the alert is called. The alert's name where that is all three; a name
+    with other characters (`/`, spaces, …) is spelled with `_` and its digest; alerts that
+    share a name (a warning and a critical SNMPInterfaceDown) add their severity, or where
+    that does not tell them apart, a digest of their labels and expression."""
+    def stem(name: str) -> str:
+        if _SAFE.fullmatch(name):
+            return name
+        return re.sub(r"[^A-Za-z0-9_.:-]", "_", name)[:80].lstrip(".") + "-" + _digest(name)
+
+    by_stem: Dict[str, List[AlertRule]] = {}
+    for alert in alerts:
+        by_stem.setdefault(stem(alert.name), []).append(alert)
+    keys = {}
+    for base, same in by_stem.items():
+        if len(same) == 1:
+            keys[id(same[0])] = base
+            continue
+        severities = [a.severity or "" for a in same]
+        for alert in same:
+            if severities.count(alert.severity or "") == 1 and _SAFE.fullmatch(alert.severity or "-"):
+                keys[id(alert)] = f"{base}.{alert.severity}" if alert.severity else base
+            else:
+                keys[id(alert)] = f"{base}.{_digest(alert.name, alert.all_labels(), alert.expr)}"
+    return keys
+
+
+def file_name(key: str) -> str:
+    return f"{key}.yml"

@@ -110,7 +110,7 @@ def run(files: Dict[str, bytes], defs, promtool: Optional[str] = None, jobs: int
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "wb") as f:
                     f.write(data)
-        names = sorted(file_name(alert) for alert, _ in groups.values())
+        names = sorted(file_name(key) for key in groups)
         jobs = jobs or min(os.cpu_count() or 1, 4)
         chunks = [names[i::jobs] for i in range(jobs) if names[i::jobs]]
         procs = [subprocess.Popen([promtool, "test", "rules", *chunk], cwd=tmp, stdout=subprocess.PIPE,
@@ -118,18 +118,18 @@ def run(files: Dict[str, bytes], defs, promtool: Optional[str] = None, jobs: int
         output = "".join(p.communicate()[0] for p in procs)
     sections = _sections(output)
     results = []
-    for name, (alert, tests) in sorted(groups.items()):
+    for key, (alert, tests) in sorted(groups.items()):
         checks = checks_of(alert, tests)
-        lines = sections.get(file_name(alert))
+        lines = sections.get(file_name(key))
         if lines is None:
-            failures = {0: f"promtool did not test {file_name(alert)}:\n{output.strip()}"}
+            failures = {0: f"promtool did not test {file_name(key)}:\n{output.strip()}"}
         else:
             failures = _parse_failures(lines, checks)
         for test in tests:
             mine = [failures[c.number] for c in checks if c.test is test and c.number in failures]
             if 0 in failures:
                 mine.append(failures[0].strip())
-            results.append(TestResult(name, test, mine))
+            results.append(TestResult(key, test, mine))
     return results
 
 
