@@ -14,10 +14,10 @@ SHARED_SCHEMA = ROOT.parent / "shared" / "reference" / "grafana" / "dashboard.js
 SHIPPED_SCHEMA = ROOT / "monitoring_as_code" / "schemas" / "grafana-dashboard-v11.6-sv41.json"
 
 
-def run_mac(*args, cwd):
-    """The real command line, in a child process, as a user runs it."""
+def run_mac(*args, cwd, env=None):
+    """The real command line, in a child process, as a user runs it (env: variables to add)."""
     return subprocess.run([sys.executable, "-m", "monitoring_as_code", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
 
 
 def write_tree(root: Path, files: dict) -> Path:

@@ -18,7 +18,7 @@ MESSAGES = {
     "alert/severity": "alert Paging: severity 'page' is not critical, warning or info",
     "alert/annotations": "alert Static: description is not templated",
     "alert/name-style": "alert name 'disk_full' is not CamelCase",
-    "alert/name": "alert Typo with the same labels is already defined at alerts/mistakes.py:21",
+    "alert/name": "alert Twin is written twice: the same labels and expression are at alerts/mistakes.py:26",
     "promql/never-matches": "alert Unmatched: the two sides of `and` can never match: one always has the label "
                             "instance, the other never does",
     "alert/comparison": "alert Uncompared: the expression does not compare against anything",

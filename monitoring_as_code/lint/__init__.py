@@ -71,19 +71,20 @@ class Context:
         source = where if isinstance(where, Source) else getattr(where, "source", None)
         self.problems.append(Diagnostic(source, severity or self.severity, self.rule, message, help or self.help))
 
-    def report_at(self, e: "Expression", offset, span: int, message: str, help: str = "") -> None:
+    def report_at(self, e: "Expression", offset, span: int, message: str, help: str = "",
+                  severity: Optional[Severity] = None) -> None:
         """A problem at character `offset` of expression e: at its line and column in the
         user's file when the expression is a literal there, else at the object's line."""
         from ..locate import position
 
         found = position(e.source, e.text, offset) if offset is not None else None
         if found is None:
-            self.report(e.source, message, help, e.owners)
+            self.report(e.source, message, help, e.owners, severity)
             return
         if any(self.rule in getattr(o, "ignore", ()) for o in e.owners):
             return
         line, column, excerpt = found
-        self.problems.append(Diagnostic(Source(e.source.file, line), self.severity, self.rule, message,
+        self.problems.append(Diagnostic(Source(e.source.file, line), severity or self.severity, self.rule, message,
                                         help or self.help, column, excerpt, span))
 
     def expressions(self) -> List[Expression]:

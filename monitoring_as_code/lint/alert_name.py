@@ -1,7 +1,8 @@
 """Alert names are what Prometheus and mac need: a non-empty string of printable characters,
 not over 200 characters. Alerts may share a name when something tells them apart (the
 warning and critical tiers of one alert, as mixins write them: their severity or other
-labels); two alerts with the same name and labels are one alert written twice. mac's test
+labels, or their expression: cortex-mixin's CortexRolloutStuck watches statefulsets and
+deployments); two alerts with the same name, labels and expression are one alert written twice. mac's test
 files are named safely from any name (testing/layout.alert_keys). Style (CamelCase) is the
 optional rule alert/name-style."""
 from ..diagnostics import Severity
@@ -23,9 +24,9 @@ def check(ctx):
                        (group,))
         elif len(name) > 200:
             ctx.report(alert, f"alert name {name[:20]!r}… is {len(name)} characters long (at most 200)", HELP, (group,))
-        identity = (name, tuple(sorted(alert.all_labels().items())))
+        identity = (name, tuple(sorted(alert.all_labels().items())), alert.expr)
         if identity in first:
-            ctx.report(alert, f"alert {name} with the same labels is already defined at {first[identity]}",
-                       "alerts may share a name only when their severity or labels differ", (group,))
+            ctx.report(alert, f"alert {name} is written twice: the same labels and expression are at {first[identity]}",
+                       "alerts may share a name when their expression, severity or labels differ", (group,))
         else:
             first[identity] = alert.source

@@ -10,6 +10,8 @@ _WHOLE = re.compile(r"((\d+)(ms|s|m|h|d|w|y))+\Z")
 
 
 def is_duration(text: str) -> bool:
+    if text == "0":  # Prometheus' ParseDuration accepts a bare 0 (and no other unitless number)
+        return True
     if not isinstance(text, str) or not text.isascii() or not _WHOLE.match(text):
         return False
     units = [u for _, u in _PART.findall(text)]

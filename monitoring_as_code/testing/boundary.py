@@ -89,7 +89,7 @@ def default_values(op: str, threshold: float, boolean: bool, fire_factor: float 
         delta = max(1.0, round(delta))  # counts and percentages: whole numbers read better
     up, down = delta * fire_factor, delta * safe_factor
     if op in (">", ">=", "<", "<=") and threshold.is_integer() and abs(threshold) >= 10:
-        up, down = float(round(up)), float(round(down))
+        up, down = float(math.ceil(up - 1e-9)), float(math.ceil(down - 1e-9))
     fire, safe = {">": (threshold + up, threshold - down), ">=": (threshold + up, threshold - down),
                   "<": (threshold - up, threshold + down), "<=": (threshold - up, threshold + down),
                   "==": (threshold, threshold + max(delta, 1)), "!=": (threshold + max(delta, 1), threshold)}[op]
@@ -309,7 +309,7 @@ def _check_sample_budget(rule: AlertRule) -> None:
 CLEARANCE = 1e-7
 # Fire and safe values further from the threshold, in multiples of MARGIN, tried in turn when
 # the default ones put some evaluation on the threshold (a rate window's midpoint, say).
-_FURTHER = ((1.0, 1.5), (1.5, 1.0), (2.0, 3.0), (3.0, 2.0))
+_FURTHER = ((1.0, 1.37), (1.29, 1.0), (1.71, 2.13), (2.39, 1.53))  # not round: a round ratio lands on a window's step
 
 
 class _Near(CannotDrive):
