@@ -4,7 +4,6 @@ derived for at least 85 % of the alerts, every derived test passes under the rea
 the tests catch (almost) every mutant, every alert without tests says why, and the converted
 tree compiles with warnings only. The numbers are in BENCHMARKS.md; the same measurement
 runs as `.venv/bin/python scripts/corpus_rules.py`."""
-import os
 import shutil
 import sys
 

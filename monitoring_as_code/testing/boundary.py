@@ -312,6 +312,19 @@ CLEARANCE = 1e-7
 _FURTHER = ((1.0, 1.37), (1.29, 1.0), (1.71, 2.13), (2.39, 1.53))  # not round: a round ratio lands on a window's step
 
 
+def _timeline(clock: Clock, start: int, onset: int, wait: int) -> List[Expectation]:
+    """What a firing test expects: quiet (or not firing, while pending is allowed) from `start`
+    until `for` has elapsed since the onset, pending one step before, firing then."""
+    expect = []
+    if wait:
+        expect.append(not_firing((clock.at(start), clock.at(onset + wait - 1))))
+        expect.append(Expectation("pending", clock.at(onset + wait - 1)))
+    elif onset > start:
+        expect.append(quiet((clock.at(start), clock.at(onset - 1))))
+    expect.append(Expectation("firing", clock.at(onset + wait)))
+    return expect
+
+
 class _Near(CannotDrive):
     """A compared value the test would assert lands within CLEARANCE of the threshold."""
 
@@ -420,13 +433,7 @@ def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List
             raise CannotDrive(f"the compared value crosses back at {clock.at(m)}")
     if onset is None:
         raise CannotDrive("the generated series never cross the threshold")
-    expect = []
-    if wait:
-        expect.append(not_firing((clock.at(start), clock.at(onset + wait - 1))))
-        expect.append(Expectation("pending", clock.at(onset + wait - 1)))
-    elif onset > start:
-        expect.append(quiet((clock.at(start), clock.at(onset - 1))))
-    expect.append(Expectation("firing", clock.at(onset + wait)))
+    expect = _timeline(clock, start, onset, wait)
     after = f" for {clock.at(wait)}" if wait else ""
     tests = [AlertTest(rule, f"fires at {number(fire)} ({when}{after})", sim.series(phases, total),
                        tuple(expect), generated=generated, **kwargs)]
@@ -514,13 +521,7 @@ def presence_tests(rule: AlertRule) -> List[AlertTest]:
     onset = next((m for m in range(start, total) if active[m]), None)
     if onset is None or not all(active[onset:]):
         raise CannotDrive(f"the alert does not fire steadily once its series are {fire}")
-    expect = []
-    if wait:
-        expect.append(not_firing((clock.at(start), clock.at(onset + wait - 1))))
-        expect.append(Expectation("pending", clock.at(onset + wait - 1)))
-    elif onset > start:
-        expect.append(quiet((clock.at(start), clock.at(onset - 1))))
-    expect.append(Expectation("firing", clock.at(onset + wait)))
+    expect = _timeline(clock, start, onset, wait)
     series = lambda presence, minutes: [  # noqa: E731
         Series(selector_text(dict(labels)), notation(runs))
         for labels, runs in sorted(build_series(p, (), minutes, presence, step).items())]
