@@ -12,7 +12,7 @@ from .dialect import prepare, quoted_names
 
 COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
 # How a comparison reads when its operands are swapped: `15 > x` is `x < 15`.
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def parse(expr: str):
@@ -76,7 +76,7 @@ def _comparison_of(node) -> Optional[Comparison]:
     if isinstance(rhs, promql_parser.NumberLiteral):
         return Comparison(text_of(node.lhs), _op(node), float(rhs.val))
     if isinstance(lhs, promql_parser.NumberLiteral):
-        return Comparison(text_of(node.rhs), _MIRROR[_op(node)], float(lhs.val))
+        return Comparison(text_of(node.rhs), MIRROR[_op(node)], float(lhs.val))
     return None
 
 

@@ -105,9 +105,9 @@ def _write(where, alert, tests, group, groups, recorded):
 
 
 def _promtool(promtool, paths):
-    """{test file: passed?} for one promtool run over many test files."""
+    """({test file: passed?}, {test file: promtool's lines}) for one run over many test files."""
     if not paths:
-        return {}
+        return {}, {}
     # One stream: promtool writes results to stdout and failures to stderr, in order only together.
     done = subprocess.run([promtool, "test", "rules", *paths], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, timeout=900)
@@ -163,23 +163,22 @@ def _mixin(args):
                     where = os.path.join(tmp, f"{len(originals) - 1}-{kind}")
                     mutated.append((_write(where, mutant, tests, group, groups, recorded), alert.name, kind,
                                     originals[-1][0]))
-        passed, sections = _promtool(promtool, [p for p, _ in originals]) if originals else ({}, {})
+        passed, sections = _promtool(promtool, [p for p, _ in originals])
         for path, name in originals:
             if passed[path]:
                 totals["passed"] += 1
             else:
                 totals["failed"] += 1
                 failures.append(f"{mixin}/{name}: " + " ".join(l.strip() for l in sections.get(path, []))[:300])
-        if mutated:
-            killed, _ = _promtool(promtool, [p for p, *_ in mutated])
-            for path, name, kind, original in mutated:
-                if not passed[original]:
-                    continue
-                totals[f"mutants {kind}"] += 1
-                if killed[path]:
-                    failures.append(f"{mixin}/{name}: the {kind} mutant passes the tests")
-                else:
-                    totals[f"killed {kind}"] += 1
+        survived, _ = _promtool(promtool, [p for p, *_ in mutated])  # a mutant that passes survives
+        for path, name, kind, original in mutated:
+            if not passed[original]:
+                continue
+            totals[f"mutants {kind}"] += 1
+            if survived[path]:
+                failures.append(f"{mixin}/{name}: the {kind} mutant passes the tests")
+            else:
+                totals[f"killed {kind}"] += 1
     return totals, reasons, failures, untested
 
 

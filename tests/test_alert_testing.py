@@ -182,3 +182,26 @@ def test_mac_test_reports_each_test_with_its_line(tmp_path, promtool):
     ]
     files = sorted(p.name for p in tmp_path.rglob("*.yml"))
     assert files == []  # mac test compiles in memory; build/ is mac compile's job
+
+
+def test_alert_keys_are_unique_and_safe_file_names_for_any_alert_names(tmp_path, promtool):
+    from monitoring_as_code.emit.promtool_tests import alert_files
+    from monitoring_as_code.model import RuleGroup
+    from monitoring_as_code.testing.layout import alert_keys
+
+    alerts = [AlertRule(name="A", expr="x > 1", severity="warning"),
+              AlertRule(name="A", expr="x > 2", severity="critical"),
+              AlertRule(name="A.warning", expr="x > 3"), AlertRule(name='Disk "/" full', expr="x > 4")]
+    keys = alert_keys(alerts)
+    assert len(set(keys.values())) == 4
+    assert [keys[id(a)] for a in alerts[:2]] == ["A.warning", "A.critical"]
+    assert all("/" not in k and '"' not in k and not k.startswith(".") for k in keys.values())
+    odd = alerts[3]  # its name lands in the checks' PromQL, quoted
+    group = RuleGroup("g", [odd])
+    for rel, data in alert_files(odd, boundary_tests(odd), group, [group], {}, keys[id(odd)]).items():
+        path = tmp_path / rel.split("/", 1)[1]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    done = subprocess.run([promtool, "test", "rules", f"tests/{keys[id(odd)]}.yml"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr

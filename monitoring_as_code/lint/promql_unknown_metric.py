@@ -40,8 +40,8 @@ def check(ctx):
             close = [c for c in difflib.get_close_matches(name, known, n=3, cutoff=0.8)
                      if edits(name, c) <= TYPO_EDITS]
             if close:
-                ctx.report_at(e, name_offset(e.text, name), len(name), f"unknown metric {name}; did you mean {close[0]}?",
-                              HELP)
+                ctx.report_at(e, name_offset(e.text, name), len(name),
+                              f"unknown metric {name}; did you mean {close[0]}?", HELP)
             else:
                 ctx.report_at(e, name_offset(e.text, name), len(name), f"unknown metric {name}", HELP,
                               severity=Severity.WARNING)

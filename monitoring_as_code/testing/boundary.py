@@ -108,10 +108,6 @@ class Target:
     difference: bool = False
     comparison: object = None  # the comparison node
 
-    @property
-    def what(self) -> str:
-        return "left − right = " if self.difference else ""
-
 
 def _constant(node) -> Optional[float]:
     """The value of an expression without series or time() (`60 * 60 * 4`), else None."""
@@ -132,16 +128,22 @@ def _constant(node) -> Optional[float]:
     return value if isinstance(value, float) and math.isfinite(value) else None
 
 
-def find_target(node) -> Optional[Target]:
+def _deciding(node, aggregations: bool):
+    """The part of an alert expression that decides which series fire: through parentheses,
+    the left side of and/unless/or, and (with `aggregations`) aggregations without a parameter."""
     while True:
         if isinstance(node, pp.ParenExpr):
             node = node.expr
         elif isinstance(node, pp.BinaryExpr) and str(node.op).strip() in ("and", "unless", "or"):
             node = node.lhs
-        elif isinstance(node, pp.AggregateExpr) and node.param is None:
+        elif aggregations and isinstance(node, pp.AggregateExpr) and node.param is None:
             node = node.expr
         else:
-            break
+            return node
+
+
+def find_target(node) -> Optional[Target]:
+    node = _deciding(node, aggregations=True)
     if not (isinstance(node, pp.BinaryExpr) and str(node.op).strip() in _OPS
             and not (node.modifier is not None and node.modifier.return_bool)):
         return None
@@ -150,13 +152,11 @@ def find_target(node) -> Optional[Target]:
     if rhs is not None and lhs is None:
         return Target(node.lhs, op, rhs, comparison=node)
     if lhs is not None and rhs is None:
-        return Target(node.rhs, _MIRROR[op], lhs, comparison=node)
+        return Target(node.rhs, promql.MIRROR[op], lhs, comparison=node)
     if lhs is None and rhs is None:
         return Target(node, op, 0.0, difference=True, comparison=node)
     return None
 
-
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 class _Simulation:
@@ -176,20 +176,17 @@ class _Simulation:
         return Engine(as_engine_input(build_series(self.plan, knob_phases, minutes, step=step), step))
 
     def _compiled(self, whole: bool):
-        try:
-            if self._lhs_fn is None:
-                self._lhs_fn = compile_difference(self.lhs) if self.target.difference else compile_expr(self.lhs)
-            if whole and self._whole_fn is None:
-                self._whole_fn = compile_expr(self.whole)
-        except Unsupported as exc:
-            raise CannotDrive(f"mac does not model {exc} in PromQL") from exc
+        if self._lhs_fn is None:
+            self._lhs_fn = _compile(self.lhs, compile_difference if self.target.difference else compile_expr)
+        if whole and self._whole_fn is None:
+            self._whole_fn = _compile(self.whole)
         return self._lhs_fn, self._whole_fn
 
     def lhs_values(self, knob_phases, minutes: int, only_last: bool = False) -> List[Optional[float]]:
         return [v for v, _ in self.evaluate(knob_phases, minutes, only_last, whole=False)]
 
     def evaluate(self, knob_phases, minutes: int, only_last: bool = False, whole: bool = True):
-        """[(compared value or None, whether the whole expression returns a series)] per minute:
+        """[(compared value or None, whether the whole expression returns a series)] per step:
         the second is what the alert sees (filters behind `and`/`unless` included)."""
         engine = self._engine(knob_phases, minutes)
         lhs_fn, whole_fn = self._compiled(whole)
@@ -207,9 +204,7 @@ class _Simulation:
         return out
 
     def series(self, knob_phases, minutes: int) -> List[Series]:
-        built = build_series(self.plan, knob_phases, minutes, step=self.clock.step)
-        as_engine_input(built, self.clock.step)  # the self-check: the notation expands to the simulated samples
-        return [Series(selector_text(dict(labels)), notation(runs)) for labels, runs in sorted(built.items())]
+        return _written(build_series(self.plan, knob_phases, minutes, step=self.clock.step), self.clock.step)
 
     def steady(self, knob: float) -> Optional[float]:
         minutes = self.warmup + 2
@@ -309,7 +304,8 @@ def _check_sample_budget(rule: AlertRule) -> None:
 CLEARANCE = 1e-7
 # Fire and safe values further from the threshold, in multiples of MARGIN, tried in turn when
 # the default ones put some evaluation on the threshold (a rate window's midpoint, say).
-_FURTHER = ((1.0, 1.37), (1.29, 1.0), (1.71, 2.13), (2.39, 1.53))  # not round: a round ratio lands on a window's step
+# Not round ratios: a round one lands a ramp's step on the threshold again.
+_FURTHER = ((1.0, 1.37), (1.29, 1.0), (1.71, 2.13), (2.39, 1.53))
 
 
 def _timeline(clock: Clock, start: int, onset: int, wait: int) -> List[Expectation]:
@@ -388,14 +384,14 @@ def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List
     clearance = CLEARANCE * abs(threshold) or 1e-12
 
     def judge(m: int, value: Optional[float], active: bool, before_start: bool = False) -> bool:
-        """Whether the alert's condition holds at minute m, refusing what promtool might see
+        """Whether the alert's condition holds at step m, refusing what promtool might see
         otherwise."""
         if before_start:
             # While windows fill the alert may flicker; the tests assert nothing before
             # `start`, where it must be inactive (judged below), unless it keeps firing.
             if active and rule.keep_firing_for:
-                raise CannotDrive(f"the alert is already active at {clock.at(m)}, before the generated series settle, "
-                                  "and keep_firing_for would carry that into the test")
+                raise CannotDrive(f"the alert is already active at {clock.at(m)}, before the generated series "
+                                  "settle, and keep_firing_for would carry that into the test")
             return False
         if value is not None and op not in ("==", "!=") and abs(value - threshold) < clearance \
                 and not (exact_zero and value == 0.0):
@@ -407,17 +403,16 @@ def _derive(rule, sim, when, op, threshold, for_, fire, safe, generated) -> List
         if active is None:
             return true  # a spec test states the intended behaviour; promtool checks the rule's
         if true and not active:
-            raise CannotDrive(f"at {clock.at(m)} the compared value is past the threshold but the rest of the expression "
-                              "(`and`, `unless`, matching) leaves no series")
+            raise CannotDrive(f"at {clock.at(m)} the compared value is past the threshold but the rest of the "
+                              "expression (`and`, `unless`, matching) leaves no series")
         if active and not true:
-            raise CannotDrive(f"at {clock.at(m)} the expression returns a series while the compared value is on the safe "
-                              "side (another branch, `or`?)")
+            raise CannotDrive(f"at {clock.at(m)} the expression returns a series while the compared value is on "
+                              "the safe side (another branch, `or`?)")
         return true
 
     wait = clock.n(for_)
     start = sim.warmup
-    kwargs = {"source": rule.source} if generated and rule.source else {}
-    kwargs["interval"] = clock.interval
+    kwargs = _test_fields(rule, clock, generated)
 
     # Fires: safe up to and including minute `start`, then past the threshold.
     total = int(start + clock.n(sim.plan.window) + wait + 4)
@@ -467,13 +462,8 @@ def boundary_tests(rule: AlertRule) -> List[AlertTest]:
 
 
 def _absence_call(node):
-    while True:
-        if isinstance(node, pp.ParenExpr):
-            node = node.expr
-        elif isinstance(node, pp.BinaryExpr) and str(node.op).strip() in ("and", "unless", "or"):
-            node = node.lhs
-        else:
-            return node if isinstance(node, pp.Call) and node.func.name in ("absent", "absent_over_time") else None
+    node = _deciding(node, aggregations=False)
+    return node if isinstance(node, pp.Call) and node.func.name in ("absent", "absent_over_time") else None
 
 
 def presence_tests(rule: AlertRule) -> List[AlertTest]:
@@ -512,7 +502,7 @@ def presence_tests(rule: AlertRule) -> List[AlertTest]:
     lookback = clock.n(LOOKBACK) + clock.n(p.window)
     safe, fire = ("present", "missing") if absence is not None else ("missing", "present")
     flag = {"present": True, "missing": False}
-    kwargs = {"source": rule.source, "interval": clock.interval} if rule.source else {"interval": clock.interval}
+    kwargs = _test_fields(rule, clock)
     total = start + lookback + wait + 4
     scenario = [(flag[safe], start + 1), (flag[fire], total - start - 1)]
     active = run(scenario, total, whole_fn)
@@ -522,9 +512,9 @@ def presence_tests(rule: AlertRule) -> List[AlertTest]:
     if onset is None or not all(active[onset:]):
         raise CannotDrive(f"the alert does not fire steadily once its series are {fire}")
     expect = _timeline(clock, start, onset, wait)
-    series = lambda presence, minutes: [  # noqa: E731
-        Series(selector_text(dict(labels)), notation(runs))
-        for labels, runs in sorted(build_series(p, (), minutes, presence, step).items())]
+    def series(presence, minutes):
+        return _written(build_series(p, (), minutes, presence, step), step)
+
     after = f" for {clock.at(wait)}" if wait else ""
     tests = [AlertTest(rule, f"fires with its series {fire}{after}", series(scenario, total), tuple(expect),
                        generated=True, **kwargs)]
@@ -545,17 +535,33 @@ def _constant_tests(rule: AlertRule, whole) -> List[AlertTest]:
     total = wait + 3
     engine, fn = Engine({}), _compile(whole)
     active = [bool(fn(engine, m * clock.step)) for m in range(total)]
-    kwargs = {"source": rule.source, "interval": clock.interval} if rule.source else {"interval": clock.interval}
     if all(active):
-        expect = ((Expectation("pending", clock.at(wait - 1)),) if wait else ()) + (Expectation("firing", clock.at(wait)),)
-        return [AlertTest(rule, "always fires (reads no series)", (), expect, generated=True, **kwargs)]
+        expect = [Expectation("pending", clock.at(wait - 1))] if wait else []
+        expect.append(Expectation("firing", clock.at(wait)))
+        return [AlertTest(rule, "always fires (reads no series)", (), tuple(expect), generated=True,
+                          **_test_fields(rule, clock))]
     if not any(active):
         raise CannotDrive("the expression reads no series and never returns one: the alert can never fire")
     raise CannotDrive("the expression reads no series and changes with time()")
 
 
-def _compile(node):
+def _written(built, step: float) -> List[Series]:
+    """The series as the test file writes them, after the self-check (as_engine_input): their
+    notation expands to exactly the samples simulated."""
+    as_engine_input(built, step)
+    return [Series(selector_text(dict(labels)), notation(runs)) for labels, runs in sorted(built.items())]
+
+
+def _test_fields(rule: AlertRule, clock: Clock, generated: bool = True) -> dict:
+    """AlertTest fields every derived test shares: its resolution, and the rule's line."""
+    fields = {"interval": clock.interval}
+    if generated and rule.source:
+        fields["source"] = rule.source
+    return fields
+
+
+def _compile(node, compiler=compile_expr):
     try:
-        return compile_expr(node)
+        return compiler(node)
     except Unsupported as exc:
         raise CannotDrive(f"mac does not model {exc} in PromQL") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import re
 from typing import Dict, List, Tuple
 
 import promql_parser as pp
@@ -34,12 +35,12 @@ def _drop_name(labels: Labels) -> Labels:  # the same few label sets, at every s
     return tuple(kv for kv in labels if kv[0] != "__name__")
 
 
-def _op_name(matcher) -> str:
+def op_name(matcher) -> str:
     return str(matcher.op).rsplit(".", 1)[-1]
 
 
 def matches(matcher, value: str) -> bool:
-    op = _op_name(matcher)
+    op = op_name(matcher)
     if op == "Equal":
         return value == matcher.value
     if op == "NotEqual":
@@ -66,7 +67,7 @@ class _Selector:
         self.name = vs.name
         self.matchers = []
         for m in vs.matchers.matchers:
-            op = _op_name(m)
+            op = op_name(m)
             pattern = _regex(m.value) if op in ("Re", "NotRe") else None
             self.matchers.append((m.name, op, m.value, pattern))
 
@@ -140,8 +141,9 @@ RANGE_FUNCTIONS = ("rate", "increase", "irate", "delta", "idelta", "deriv", "max
 _REDUCE = {"sum": sum, "min": min, "max": max, "count": len, "avg": lambda xs: sum(xs) / len(xs),
            "group": lambda xs: 1.0}
 # Functions of one instant vector, element by element (Prometheus drops the metric name).
-_ELEMENTWISE = {"abs": abs, "ceil": math.ceil, "floor": math.floor, "sqrt": lambda v: math.sqrt(v) if v >= 0 else math.nan,
-                "exp": math.exp, "ln": lambda v: math.log(v) if v > 0 else (-math.inf if v == 0 else math.nan),
+_ELEMENTWISE = {"abs": abs, "ceil": math.ceil, "floor": math.floor,
+                "sqrt": lambda v: math.sqrt(v) if v >= 0 else math.nan, "exp": math.exp,
+                "ln": lambda v: math.log(v) if v > 0 else (-math.inf if v == 0 else math.nan),
                 "log2": lambda v: math.log2(v) if v > 0 else (-math.inf if v == 0 else math.nan),
                 "log10": lambda v: math.log10(v) if v > 0 else (-math.inf if v == 0 else math.nan),
                 "sgn": lambda v: float((v > 0) - (v < 0))}
@@ -261,7 +263,7 @@ def _absent_labels(node) -> Labels:
         return ()
     equal: Dict[str, List[str]] = {}
     for m in node.matchers.matchers:
-        if _op_name(m) == "Equal" and m.name != "__name__":
+        if op_name(m) == "Equal" and m.name != "__name__":
             equal.setdefault(m.name, []).append(m.value)
     return labels_of({k: v[0] for k, v in equal.items() if len(v) == 1})
 
@@ -293,8 +295,6 @@ def _compile_label_replace(args):
 
 def _expand_template(template: str, found) -> str:
     """Go's Regexp.Expand: $1, ${1}, $name, ${name}, $$; an unknown group is empty."""
-    import re as _re
-
     def group(m):
         if m.group(0) == "$$":
             return "$"
@@ -303,7 +303,7 @@ def _expand_template(template: str, found) -> str:
             return found.group(int(name) if name.isdigit() else name) or ""
         except (IndexError, KeyError, ValueError):
             return ""
-    return _re.sub(r"\$\$|\$\{(\w+)\}|\$(\w+)", group, template)
+    return re.sub(r"\$\$|\$\{(\w+)\}|\$(\w+)", group, template)
 
 
 def _compile_aggregate(node):

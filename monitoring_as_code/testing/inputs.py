@@ -1,10 +1,11 @@
 """What to feed an alert expression: its input series, found by reading the expression.
 
-Every selector becomes one synthetic series carrying the labels the expression needs (its own
-matchers, and the labels named in by/on/ignoring clauses). One of them, the *knob*, is driven
-to move the compared value; the others hold steady values, and series behind `and` are set so
-the filter passes. Counters grow from 0 (so rate() is exact once its window is full) and
-histograms are built to have a chosen quantile."""
+Every distinct selector becomes one synthetic series (a selector written twice reads one),
+with label values consistent across the expression so that the sides of each operation match
+(see _assign_labels). One of them, the *knob*, is driven to move the compared value; the
+others hold steady values, and series behind `and` are set so the filter passes. Counters grow
+from 0 (so rate() is exact once its window is full) and histograms are built to have a chosen
+quantile. Series are runs of promtool's `a+bxN` notation, simulated as promtool expands them."""
 from __future__ import annotations
 
 import math
@@ -17,7 +18,7 @@ import promql_parser as pp
 from ..contract import histogram_buckets
 from ..dialect import prepare
 from ..promql import quoted
-from .engine import Labels, _op_name, labels_of, matches
+from .engine import Labels, op_name, labels_of, matches
 from .values import expand, number, run
 
 STEP = 60.0
@@ -85,7 +86,8 @@ def _grouping_labels(node) -> Tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _leaves(node, role: str, context: str, out: List[Leaf], quantile: float = 0.5, scope: frozenset = frozenset()) -> None:
+def _leaves(node, role: str, context: str, out: List[Leaf], quantile: float = 0.5,
+            scope: frozenset = frozenset()) -> None:
     """Selectors in source order, each with the role and kind its position gives it, and the
     labels named by the aggregations around it (`scope`)."""
     if isinstance(node, pp.ParenExpr):
@@ -204,17 +206,17 @@ def _assign_labels(leaves: List[Leaf], grouping: Sequence[str]) -> None:
     # Labels matched on (on/ignoring) and in any selector's matchers are everywhere; those of
     # by/without only on the series inside that aggregation (`sum without (user) (x) / y`:
     # y has no user label to disagree on).
-    names = set(grouping) | {"job", "instance"}
+    everywhere = set(grouping) | {"job", "instance"}
     for leaf in leaves:
-        names.update(m.name for m in leaf.selector.matchers.matchers)
-        names.update(leaf.scope)
-    names -= {"__name__", "le"}
+        everywhere.update(m.name for m in leaf.selector.matchers.matchers)
+    everywhere -= {"__name__", "le"}
+    names = everywhere.union(*(leaf.scope for leaf in leaves)) - {"__name__", "le"}
     own = [_matchers_by_name(leaf) for leaf in leaves]
     shared = {}
     for name in sorted(names):
         constraints = [mine.get(name, []) for mine in own]
-        candidates = [m.value for c in constraints for m in c if _op_name(m) == "Equal"]
-        candidates += [_regex_example(m.value) for c in constraints for m in c if _op_name(m) == "Re"]
+        candidates = [m.value for c in constraints for m in c if op_name(m) == "Equal"]
+        candidates += [_regex_example(m.value) for c in constraints for m in c if op_name(m) == "Re"]
         candidates += ["mac-test", "1", "0"]
         best, best_score = None, -1
         for value in candidates:
@@ -223,7 +225,6 @@ def _assign_labels(leaves: List[Leaf], grouping: Sequence[str]) -> None:
                 best, best_score = value, score
         shared[name] = best
     taken: List[Leaf] = []
-    everywhere = (set(grouping) | {"job", "instance"} | {m.name for leaf in leaves for m in leaf.selector.matchers.matchers})
     for leaf, mine in zip(leaves, own):
         labels = {"__name__": leaf.selector.name}
         for name in sorted(names & (everywhere | leaf.scope)):
@@ -255,7 +256,7 @@ def _assign_labels(leaves: List[Leaf], grouping: Sequence[str]) -> None:
 
 def _violating(matcher) -> List[str]:
     """Label values the matcher rejects (to try, in order)."""
-    op = _op_name(matcher)
+    op = op_name(matcher)
     if op == "Equal":
         return ["mac-other", ""]
     if op == "NotEqual":
@@ -288,7 +289,7 @@ def _apart(leaf: Leaf, other: Leaf, taken: Sequence[Leaf]):
     for m in other.selector.matchers.matchers:
         if m.name == "__name__":
             continue
-        own_examples = [_regex_example(branch) for n in mine.get(m.name, []) if _op_name(n) == "Re"
+        own_examples = [_regex_example(branch) for n in mine.get(m.name, []) if op_name(n) == "Re"
                         for branch in _branches(n.value)]
         for value in _violating(m) + own_examples:
             labels = dict(leaf.labels)
@@ -442,10 +443,8 @@ def _counter_runs(rates: Sequence[Tuple[float, int]], interval: float = STEP) ->
         if rate is None:  # missing: no samples (the counter resumes where it was)
             runs.append((math.nan, 0.0, n))
             continue
-        step = _round(rate * interval)
-        runs.append((value, step, n))
-        for _ in range(n):
-            value += step
+        runs.append((value, _round(rate * interval), n))
+        value = _continue(runs[-1])
     return _merge(runs)
 
 
@@ -462,6 +461,7 @@ def _merge(runs: Sequence[Run]) -> List[Run]:
 
 
 def _continue(r: Run) -> float:
+    """The value promtool's expansion of the run would reach next."""
     value = r[0]
     for _ in range(r[2]):
         value += r[1]

@@ -29,10 +29,10 @@ class Check:
 
 
 def _matchers(alert: AlertRule, e: Expectation, state: str = "") -> str:
-    parts = [f'alertname="{alert.name}"']
+    parts = [f"alertname={promql.quoted(alert.name)}"]
     if state:
         parts.append(f'alertstate="{state}"')
-    parts += ['{}="{}"'.format(k, v.replace("\\", "\\\\").replace('"', '\\"')) for k, v in e.labels]
+    parts += [f"{k}={promql.quoted(v)}" for k, v in e.labels]
     return "ALERTS{" + ", ".join(parts) + "}"
 
 
@@ -119,6 +119,13 @@ def alert_keys(alerts: Sequence[AlertRule]) -> Dict[int, str]:
                 keys[id(alert)] = f"{base}.{alert.severity}" if alert.severity else base
             else:
                 keys[id(alert)] = f"{base}.{_digest(alert.name, alert.all_labels(), alert.expr)}"
+    # An alert literally named like another's key ("A.warning" beside two A) gets a digest too.
+    taken: Dict[str, int] = {}
+    for alert in alerts:
+        key = keys[id(alert)]
+        if key in taken and taken[key] != id(alert):
+            key = keys[id(alert)] = f"{key}.{_digest(alert.name, alert.all_labels(), alert.expr)}"
+        taken[key] = id(alert)
     return keys
 
 
