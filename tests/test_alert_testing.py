@@ -205,3 +205,20 @@ def test_alert_keys_are_unique_and_safe_file_names_for_any_alert_names(tmp_path,
     done = subprocess.run([promtool, "test", "rules", f"tests/{keys[id(odd)]}.yml"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_fields_of_the_wrong_type_are_errors_at_their_line_not_crashes_in_the_test_layout(tmp_path):
+    """Found by test_properties: an expression given as a list reached the boundary-test
+    collection, and same-name alerts with non-string severities the alert keys."""
+    write_tree(tmp_path, {"alerts/a.py": '''
+        from monitoring_as_code import AlertRule, RuleGroup
+
+        g = RuleGroup("g", [AlertRule(name="X", expr=["up == 0"], for_="5m"),
+                            AlertRule(name="Y", expr="up == 0", for_="5m", severity=["warning"]),
+                            AlertRule(name="Y", expr="up == 1", for_="5m", severity=3)])
+        '''})
+    result = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "alerts/a.py:3: [error] AlertRule.expr is a list, not a string (model/type)" in result.stderr
+    assert "alerts/a.py:5: [error] AlertRule.severity is the number 3, not a string (model/type)" in result.stderr

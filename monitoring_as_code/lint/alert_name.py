@@ -24,7 +24,8 @@ def check(ctx):
                        (group,))
         elif len(name) > 200:
             ctx.report(alert, f"alert name {name[:20]!r}… is {len(name)} characters long (at most 200)", HELP, (group,))
-        identity = (name, tuple(sorted(alert.all_labels().items())), alert.expr)
+        # repr: a field of the wrong type (reported by model/type) must not stop the check
+        identity = repr((name, sorted(alert.all_labels().items(), key=repr), alert.expr))
         if identity in first:
             ctx.report(alert, f"alert {name} is written twice: the same labels and expression are at {first[identity]}",
                        "alerts may share a name when their expression, severity or labels differ", (group,))

@@ -81,6 +81,8 @@ def _reuse(defs, alerts, renderer, staging):
 
 
 def _derivable(alert) -> bool:
+    if not isinstance(alert.expr, str) or not isinstance(alert.name, str):
+        return False  # model/type reports it
     try:
         promql.parse(alert.expr)
     except ValueError:

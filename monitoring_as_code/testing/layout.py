@@ -100,7 +100,8 @@ def alert_keys(alerts: Sequence[AlertRule]) -> Dict[int, str]:
     with other characters (`/`, spaces, …) is spelled with `_` and its digest; alerts that
     share a name (a warning and a critical SNMPInterfaceDown) add their severity, or where
     that does not tell them apart, a digest of their labels and expression."""
-    def stem(name: str) -> str:
+    def stem(name) -> str:
+        name = str(name)
         if _SAFE.fullmatch(name):
             return name
         return re.sub(r"[^A-Za-z0-9_.:-]", "_", name)[:80].lstrip(".") + "-" + _digest(name)
@@ -113,10 +114,10 @@ def alert_keys(alerts: Sequence[AlertRule]) -> Dict[int, str]:
         if len(same) == 1:
             keys[id(same[0])] = base
             continue
-        severities = [a.severity or "" for a in same]
-        for alert in same:
-            if severities.count(alert.severity or "") == 1 and _SAFE.fullmatch(alert.severity or "-"):
-                keys[id(alert)] = f"{base}.{alert.severity}" if alert.severity else base
+        severities = [str(a.severity or "") for a in same]
+        for alert, severity in zip(same, severities):
+            if severities.count(severity) == 1 and _SAFE.fullmatch(severity or "-"):
+                keys[id(alert)] = f"{base}.{severity}" if severity else base
             else:
                 keys[id(alert)] = f"{base}.{_digest(alert.name, alert.all_labels(), alert.expr)}"
     # An alert literally named like another's key ("A.warning" beside two A) gets a digest too.
