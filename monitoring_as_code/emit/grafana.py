@@ -10,7 +10,10 @@ import string
 from typing import Dict
 
 from ..model import Dashboard, DatasourceVariable, Panel, QueryVariable, Row
-from ..model.panels import BarGauge, Gauge, Stat, Table, TimeSeries
+from ..model.jsonmap import JsonObject, merge, plain
+from ..model.panels import BarGauge, Gauge, Stat, Table, Text, TimeSeries
+from ..model.variables import AdHocVariable, CustomVariable, IntervalVariable
+from ..options import DataSourceRef
 from ..thresholds import SAFE_COLOR, derive
 
 SCHEMA_VERSION = 41
@@ -43,7 +46,28 @@ def ref_id(index: int) -> str:
 
 def _datasource(dashboard: Dashboard) -> dict:
     var = dashboard.datasource_variable
+    if var is None:
+        return {"type": "prometheus", "uid": "${datasource}"}
     return {"type": var.plugin, "uid": "${%s}" % var.name}
+
+
+def _ref(value, ds: dict):
+    """A model datasource as JSON: "" the dashboard's variable, a uid of the same plugin
+    type, a DataSourceRef as written; None: no reference (the caller leaves the key out)."""
+    if value == "":
+        return ds
+    if isinstance(value, str):
+        return {"type": ds["type"], "uid": value}
+    if isinstance(value, DataSourceRef):
+        return plain(value)
+    return None
+
+
+def _put(out: dict, key: str, value) -> None:
+    """Set key when the model gives a value (None and empty collections are not written)."""
+    if value is None or value == () or value == {}:
+        return
+    out[key] = plain(value)
 
 
 def _steps(panel: Panel):
@@ -56,7 +80,7 @@ def _steps(panel: Panel):
         steps = panel.thresholds
     else:
         return None
-    return {"mode": "absolute", "steps": [
+    return {"mode": panel.threshold_mode, "steps": [
         {"color": s.color, "value": BASE if s.value is None else s.value} for s in steps]}
 
 
@@ -79,18 +103,40 @@ def _field_defaults(panel: Panel) -> dict:
         if thresholds:
             custom["thresholdsStyle"] = {"mode": "line"}
         defaults["custom"] = custom
-    elif not isinstance(panel, Table):
+    elif isinstance(panel, (Stat, Gauge, BarGauge)):
         defaults["color"] = {"mode": "thresholds"}
         # Without steps Grafana would colour values red above its default 80.
         thresholds = thresholds or {"mode": "absolute", "steps": [{"color": SAFE_COLOR, "value": BASE}]}
     if thresholds:
         defaults["thresholds"] = thresholds
+    # What the model says beyond mac's choices, over them.
+    typed = {}
+    _put(typed, "color", panel.color)
+    _put(typed, "mappings", panel.mappings)
+    _put(typed, "noValue", panel.no_value)
+    _put(typed, "displayName", panel.display_name)
+    _put(typed, "links", panel.field_links)
+    _put(typed, "custom", panel.custom)
+    if typed or panel.field_extra:
+        defaults = merge(merge(defaults, typed), panel.field_extra)
     return defaults
 
 
 # Grafana 11's own option defaults per panel type: written only where mac's choice differs,
 # which keeps dashboards small and a reviewer's diff about what was chosen.
 def _options(panel: Panel) -> dict:
+    out = _mac_options(panel)
+    if panel.options is not None:
+        out = merge(out, plain(panel.options) if isinstance(panel.options, JsonObject) else panel.options)
+    return out
+
+
+def _mac_options(panel: Panel) -> dict:
+    if isinstance(panel, Text):
+        out = {}
+        _put(out, "content", panel.content)
+        _put(out, "mode", panel.mode)
+        return out
     if isinstance(panel, TimeSeries):
         out = {"tooltip": {"mode": "multi", "sort": "desc"}}
         if panel.legend_calcs:
@@ -111,49 +157,101 @@ def _options(panel: Panel) -> dict:
     return out
 
 
-def _target(query, index: int, table: bool) -> dict:
-    """Targets inherit the panel's datasource; range queries are Grafana's default."""
-    target = {"expr": query.expr, "refId": ref_id(index)}
+_TARGET_FIELDS = (("range", "range"), ("format", "format"), ("interval", "interval"),
+                  ("interval_factor", "intervalFactor"), ("step", "step"), ("exemplar", "exemplar"),
+                  ("hide", "hide"), ("editor_mode", "editorMode"))
+
+
+def _target(query, index: int, table: bool, ds: dict) -> dict:
+    """Targets inherit the panel's datasource unless they name one; range queries are
+    Grafana's default. A table shows one row per series: its queries are instant tables
+    unless the query says otherwise."""
+    target = {"expr": query.expr, "refId": query.ref_id if query.ref_id is not None else ref_id(index)}
     if query.legend:
         target["legendFormat"] = query.legend
-    if query.instant or table:
+    if query.instant or (table and query.format is None and query.range is None):
         target.update(instant=True, range=False, format="table")
-    return target
+    for name, key in _TARGET_FIELDS:
+        _put(target, key, getattr(query, name))
+    if query.datasource is not None:
+        target["datasource"] = _ref(query.datasource, ds)
+    return merge(target, query.extra) if query.extra else target
+
+
+_PANEL_FIELDS = (("transformations", "transformations"), ("links", "links"), ("repeat", "repeat"),
+                 ("repeat_direction", "repeatDirection"), ("max_per_row", "maxPerRow"), ("interval", "interval"),
+                 ("max_data_points", "maxDataPoints"), ("time_from", "timeFrom"), ("time_shift", "timeShift"),
+                 ("hide_time_override", "hideTimeOverride"), ("transparent", "transparent"),
+                 ("plugin_version", "pluginVersion"))
 
 
 def _panel(panel: Panel, pid: int, pos, ds: dict) -> dict:
-    if panel.datasource:
-        ds = {"type": ds["type"], "uid": panel.datasource}
+    own = _ref(panel.datasource, ds)
     out = {
-        "datasource": ds,
-        "fieldConfig": {"defaults": _field_defaults(panel), "overrides": []},
+        "fieldConfig": {"defaults": _field_defaults(panel), "overrides": [plain(o) for o in panel.overrides]},
         "gridPos": {"h": pos.h, "w": pos.w, "x": pos.x, "y": pos.y},
         "id": pid,
         "options": _options(panel),
-        "targets": [_target(q, i, isinstance(panel, Table)) for i, q in enumerate(panel.queries)],
+        "targets": [_target(q, i, isinstance(panel, Table), ds) for i, q in enumerate(panel.queries)],
         "title": panel.title,
-        "type": panel.grafana_type,
+        "type": panel.panel_type,
     }
+    if own is not None:
+        out["datasource"] = own
     if panel.description:
         out["description"] = panel.description
-    return out
+    for name, key in _PANEL_FIELDS:
+        _put(out, key, getattr(panel, name))
+    return merge(out, panel.extra) if panel.extra else out
 
 
 def _variable(var, ds: dict) -> dict:
+    out = {"hide": var.hide_code, "name": var.name, "type": var.kind}
     if isinstance(var, DatasourceVariable):
-        return {"current": {"text": var.default, "value": var.default}, "hide": 0,
-                "includeAll": False, "label": var.label, "multi": False, "name": var.name,
-                "options": [], "query": var.plugin, "refresh": 1, "regex": "", "type": "datasource"}
-    if isinstance(var, QueryVariable):
-        out = {"datasource": ds, "hide": 2 if var.hide else 0, "includeAll": var.include_all,
-               "multi": var.multi, "name": var.name, "options": [], "query": var.query,
-               "refresh": var.refresh, "regex": "", "sort": var.sort, "type": "query"}
-        if var.label:
-            out["label"] = var.label
+        out.update(current={"text": var.default, "value": var.default}, includeAll=var.include_all,
+                   multi=var.multi, options=[], query=var.plugin, refresh=var.refresh, regex=var.regex)
+    elif isinstance(var, QueryVariable):
+        out.update(includeAll=var.include_all, multi=var.multi, options=[], query=plain(var.query),
+                   refresh=var.refresh, regex=var.regex, sort=var.sort)
+        own = _ref(var.datasource, ds)
+        if own is not None:
+            out["datasource"] = own
         if var.include_all and var.all_value:
             out["allValue"] = var.all_value
-        return out
-    raise TypeError(f"unknown variable type {type(var).__name__}")
+        _put(out, "definition", var.definition)
+    elif isinstance(var, AdHocVariable):
+        own = _ref(var.datasource, ds)
+        if own is not None:
+            out["datasource"] = own
+        _put(out, "filters", var.filters)
+    else:
+        out["query"] = var.query
+        if isinstance(var, CustomVariable):
+            _put(out, "multi", var.multi)
+            _put(out, "includeAll", var.include_all)
+            _put(out, "allValue", var.all_value)
+        if isinstance(var, IntervalVariable):
+            for name, key in (("auto", "auto"), ("auto_count", "auto_count"), ("auto_min", "auto_min"),
+                              ("refresh", "refresh")):
+                _put(out, key, getattr(var, name))
+    if hasattr(var, "options") and var.options:
+        out["options"] = plain(var.options)
+    _put(out, "label", var.label)
+    _put(out, "description", var.description)
+    _put(out, "skipUrlSync", var.skip_url_sync)
+    if var.current is not None:
+        out["current"] = plain(var.current)
+    return merge(out, var.extra) if var.extra else out
+
+
+def _row(item: Row, pid: int, pos, ds: dict) -> dict:
+    row = {"collapsed": item.collapsed, "gridPos": {"h": pos.h, "w": pos.w, "x": pos.x, "y": pos.y},
+           "id": pid, "panels": [], "title": item.title, "type": "row"}
+    _put(row, "repeat", item.repeat)
+    own = _ref(item.datasource, ds) if item.datasource is not None else None
+    if own is not None:
+        row["datasource"] = own
+    return merge(row, item.extra) if item.extra else row
 
 
 def dashboard_data(dashboard: Dashboard) -> dict:
@@ -163,8 +261,7 @@ def dashboard_data(dashboard: Dashboard) -> dict:
     panels, next_id = [], 1
     for item, pos, children in layout(dashboard.panels):
         if isinstance(item, Row):
-            row = {"collapsed": item.collapsed, "gridPos": {"h": 1, "w": 24, "x": 0, "y": pos.y},
-                   "id": next_id, "panels": [], "title": item.title, "type": "row"}
+            row = _row(item, next_id, pos, ds)
             next_id += 1
             panels.append(row)
             nested = []
@@ -175,10 +272,13 @@ def dashboard_data(dashboard: Dashboard) -> dict:
         else:
             panels.append(_panel(item, next_id, pos, ds))
             next_id += 1
+    annotations = [plain(a) for a in dashboard.annotations]
+    if not any(a.get("builtIn") for a in annotations):
+        annotations.insert(0, BUILTIN_ANNOTATIONS)
     out = {
-        "annotations": {"list": [BUILTIN_ANNOTATIONS]},
-        "editable": True,
-        "graphTooltip": 1,
+        "annotations": {"list": annotations},
+        "editable": dashboard.editable,
+        "graphTooltip": dashboard.graph_tooltip,
         "panels": panels,
         "schemaVersion": SCHEMA_VERSION,
         "tags": list(dashboard.tags),
@@ -193,7 +293,12 @@ def dashboard_data(dashboard: Dashboard) -> dict:
         out["description"] = dashboard.description
     if dashboard.refresh:
         out["refresh"] = dashboard.refresh
-    return out
+    _put(out, "links", dashboard.links)
+    _put(out, "timepicker", dashboard.timepicker)
+    _put(out, "weekStart", dashboard.week_start)
+    _put(out, "fiscalYearStartMonth", dashboard.fiscal_year_start_month)
+    _put(out, "liveNow", dashboard.live_now)
+    return merge(out, dashboard.extra) if dashboard.extra else out
 
 
 try:

@@ -35,7 +35,12 @@ class _Flow:
         self.line_bottom = max(self.line_bottom, self.y + panel.height)
         return pos
 
-    def row(self) -> GridPos:
+    def row(self, row: Row) -> GridPos:
+        if row.grid_pos is not None:
+            pos = row.grid_pos
+            self.x, self.y = 0, pos.y + pos.h
+            self.line_bottom = self.y
+            return pos
         self.newline()
         pos = GridPos(0, self.y, GRID_WIDTH, 1)
         self.y += 1
@@ -49,7 +54,7 @@ def layout(items) -> List[Tuple[object, GridPos, list]]:
     out = []
     for item in items:
         if isinstance(item, Row):
-            pos = flow.row()
+            pos = flow.row(item)
             children = [(p, flow.place(p)) for p in item.panels]
             out.append((item, pos, children))
         else:

@@ -1,11 +1,17 @@
 from .dashboard import Dashboard
-from .panels import (BarGauge, Gauge, GridPos, Panel, Query, Row, Stat, Table, Threshold,
-                     ThresholdsFrom, TimeSeries, from_alert)
+from .fieldconfig import Link, Override, by_name, by_query, by_regex
+from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, Gauge, GridPos, Heatmap, Histogram, Logs,
+                     NodeGraph, Panel, PieChart, PluginPanel, Query, Row, Stat, StateTimeline, StatusHistory, Table,
+                     Text, Threshold, ThresholdsFrom, TimeSeries, from_alert)
 from .rules import AlertRule, Boundary, RecordingRule, RuleGroup
-from .variables import DatasourceVariable, InstanceVariable, JobVariable, QueryVariable
+from .variables import (AdHocVariable, ConstantVariable, CustomVariable, DatasourceVariable, InstanceVariable,
+                        IntervalVariable, JobVariable, QueryVariable, TextBoxVariable)
 
 __all__ = [
-    "AlertRule", "BarGauge", "Boundary", "Dashboard", "DatasourceVariable", "Gauge", "GridPos",
-    "InstanceVariable", "JobVariable", "Panel", "Query", "QueryVariable", "RecordingRule",
-    "Row", "RuleGroup", "Stat", "Table", "Threshold", "ThresholdsFrom", "TimeSeries", "from_alert",
+    "AdHocVariable", "AlertList", "AlertRule", "AnnoList", "BarChart", "BarGauge", "Boundary", "ConstantVariable",
+    "CustomVariable", "DashList", "Dashboard", "DatasourceVariable", "Gauge", "GridPos", "Heatmap", "Histogram",
+    "InstanceVariable", "IntervalVariable", "JobVariable", "Link", "Logs", "NodeGraph", "Override", "Panel",
+    "PieChart", "PluginPanel", "Query", "QueryVariable", "RecordingRule", "Row", "RuleGroup", "Stat",
+    "StateTimeline", "StatusHistory", "Table", "Text", "TextBoxVariable", "Threshold", "ThresholdsFrom",
+    "TimeSeries", "by_name", "by_query", "by_regex", "from_alert",
 ]

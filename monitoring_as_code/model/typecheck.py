@@ -135,8 +135,11 @@ def check(obj) -> List[str]:
 
 
 def _is_mapping_field(hint) -> bool:
+    """Labels and annotations: a dict or its stored form, pairs (nothing else besides None)."""
+    args = [a for a in typing.get_args(hint) if a is not _NONE]
     return typing.get_origin(hint) is typing.Union and any(
-        typing.get_origin(a) in (collections.abc.Mapping, dict) for a in typing.get_args(hint))
+        typing.get_origin(a) in (collections.abc.Mapping, dict) for a in args) and all(
+        typing.get_origin(a) in (collections.abc.Mapping, dict, tuple, collections.abc.Sequence) for a in args)
 
 
 def pairs(value) -> bool:
