@@ -208,8 +208,9 @@ def _panel(panel: Panel, pid: int, pos, ds: dict) -> dict:
 def _variable(var, ds: dict) -> dict:
     out = {"hide": var.hide_code, "name": var.name, "type": var.kind}
     if isinstance(var, DatasourceVariable):
-        out.update(current={"text": var.default, "value": var.default}, includeAll=var.include_all,
-                   multi=var.multi, options=[], query=var.plugin, refresh=var.refresh, regex=var.regex)
+        if var.default is not None:
+            out["current"] = {"text": var.default, "value": var.default}
+        out.update(includeAll=var.include_all, multi=var.multi, options=[], query=var.plugin, refresh=var.refresh, regex=var.regex)
     elif isinstance(var, QueryVariable):
         out.update(includeAll=var.include_all, multi=var.multi, options=[], query=plain(var.query),
                    refresh=var.refresh, regex=var.regex, sort=var.sort)

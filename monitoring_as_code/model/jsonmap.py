@@ -39,7 +39,7 @@ def snake(key: str) -> str:
 @functools.lru_cache(maxsize=None)
 def _spec(cls) -> Tuple[Tuple[str, str, Any], ...]:
     """(python name, JSON key, type) of each typed field, in declaration order."""
-    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    hints = typing.get_type_hints(cls)
     out = []
     for f in fields(cls):
         if f.name in ("extra", "source", "ignore", "type_problems"):

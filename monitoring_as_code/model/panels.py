@@ -111,8 +111,9 @@ class Panel(Located):
     overrides: Sequence[Override] = ()
     # The panel type's own option classes (options, fieldConfig.defaults.custom): the
     # subclasses narrow these to their generated classes (TimeSeriesOptions, …).
-    options: Optional[jsonmap.JsonObject] = None
-    custom: Optional[jsonmap.JsonObject] = None
+    # (A type without generated classes takes plain dicts.)
+    options: Union[jsonmap.JsonObject, Mapping[str, Any], None] = None
+    custom: Union[jsonmap.JsonObject, Mapping[str, Any], None] = None
     transformations: Sequence[o.Transformation] = ()
     links: Sequence[Link] = ()
     repeat: Optional[str] = None
@@ -278,6 +279,12 @@ class BarChart(Panel):
 class Logs(Panel):
     grafana_type = "logs"
     options: Optional[o.LogsOptions] = None
+
+
+@dataclass(frozen=True)
+class Geomap(Panel):
+    grafana_type = "geomap"
+    options: Optional[o.GeomapOptions] = None
 
 
 @dataclass(frozen=True)

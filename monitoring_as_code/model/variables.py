@@ -47,8 +47,9 @@ class DatasourceVariable(_Variable):
     name: str = "datasource"
     label: Optional[str] = field(default="Data source", kw_only=True)
     plugin: str = "prometheus"
-    # The datasource uid selected by default: the one provisioned for Grafana.
-    default: str = "prometheus"
+    # The datasource uid selected by default: the one provisioned for Grafana (None: no
+    # selection written; Grafana picks the default datasource of the plugin type).
+    default: Optional[str] = "prometheus"
     regex: str = ""
     multi: bool = False
     include_all: bool = False
