@@ -328,5 +328,48 @@ def test_cmd(src: str, promtool: str, jobs: int, debug: bool) -> None:
         sys.exit(PROBLEMS)
 
 
+@main.group("import")
+def import_group() -> None:
+    """Turn existing Grafana dashboards and Prometheus rule files into mac's Python.
+
+    Every input is converted before anything is written: one bad file (with its path and the
+    JSON path or line) and nothing is written, exit 1."""
+
+
+def _import_report(result, out: str, check: bool, what: str) -> None:
+    for problem in result.problems:
+        click.echo(f"{problem}", err=True)
+    for path, where, before, after in result.differences:
+        click.echo(f"{path}: {where}: input {before!r:.120} but compiles to {after!r:.120}", err=True)
+    if result.problems or result.differences:
+        count = len(result.problems) + len(result.differences)
+        click.echo(f"mac: {count} problem(s); nothing written", err=True)
+        sys.exit(PROBLEMS)
+
+
+@import_group.command("grafana")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", default="dashboards", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write one module per dashboard into.")
+@click.option("--check", is_flag=True,
+              help="Also compile each module in memory and compare it with the input (normalized); "
+                   "any difference is reported with its JSON path and nothing is written.")
+def import_grafana_cmd(paths, out: str, check: bool) -> None:
+    """Import Grafana dashboards (files or folders of JSON: classic, API export or Grafana 12
+    resource) into dashboards/<name>.py."""
+    from .importers import run
+
+    result = run.grafana(paths, out, check=check)
+    _import_report(result, out, check, "dashboard")
+    try:
+        run.write(result, out)
+    except OSError as exc:
+        _os_error(exc, "writing the imported modules")
+    share = 100.0 * result.panels_with_extra / result.panels if result.panels else 0.0
+    click.echo(f"mac: imported {len([f for f in result.files if not f.endswith('__init__.py')])} dashboard(s) "
+               f"into {out} ({result.panels} panels, {result.panels_with_extra} with extra: {share:.1f} %)"
+               + ("; round trip: no difference" if check else ""))
+
+
 if __name__ == "__main__":
     main()

@@ -11,7 +11,7 @@ from typing import Dict
 
 from ..model import Dashboard, DatasourceVariable, Panel, QueryVariable, Row
 from ..model.jsonmap import JsonObject, merge, plain
-from ..model.panels import BarGauge, Gauge, Stat, Table, Text, TimeSeries
+from ..model.panels import DataSourceName, BarGauge, Gauge, Stat, Table, Text, TimeSeries
 from ..model.variables import AdHocVariable, CustomVariable, IntervalVariable
 from ..options import DataSourceRef
 from ..thresholds import SAFE_COLOR, derive
@@ -54,8 +54,10 @@ def _datasource(dashboard: Dashboard) -> dict:
 def _ref(value, ds: dict):
     """A model datasource as JSON: "" the dashboard's variable, a uid of the same plugin
     type, a DataSourceRef as written; None: no reference (the caller leaves the key out)."""
-    if value == "":
+    if value == "" and not isinstance(value, DataSourceName):
         return ds
+    if isinstance(value, DataSourceName):
+        return str(value)
     if isinstance(value, str):
         return {"type": ds["type"], "uid": value}
     if isinstance(value, DataSourceRef):
@@ -173,7 +175,9 @@ def _target(query, index: int, table: bool, ds: dict) -> dict:
         target.update(instant=True, range=False, format="table")
     for name, key in _TARGET_FIELDS:
         _put(target, key, getattr(query, name))
-    if query.datasource is not None:
+    if isinstance(query.datasource, str):
+        target["datasource"] = str(query.datasource)  # a name, uid or "$variable", as written
+    elif query.datasource is not None:
         target["datasource"] = _ref(query.datasource, ds)
     return merge(target, query.extra) if query.extra else target
 

@@ -62,8 +62,7 @@ class Importer:
     def variable_datasource(self, data: dict, where):
         ds = data.pop("datasource", None)
         if isinstance(ds, str):
-            data["datasource"] = ds  # a bare name or uid: written as it is (extra)
-            return None
+            return P.DataSourceName(ds)
         return self.datasource(ds, where + ["datasource"])
 
     # ---- panels ------------------------------------------------------------------------
@@ -136,8 +135,7 @@ class Importer:
             kwargs["description"] = data.pop("description") or ""
         kwargs["datasource"] = self.datasource(data.pop("datasource", None), where + ["datasource"])
         if isinstance(kwargs["datasource"], str):  # a bare name or uid: written as it is
-            kwargs.setdefault("extra", {})["datasource"] = kwargs.pop("datasource")
-            kwargs["datasource"] = None
+            kwargs["datasource"] = P.DataSourceName(kwargs["datasource"])
         kwargs["grid_pos"] = self.grid_pos(data.pop("gridPos", None) or GRAFANA_GRID_POS, where + ["gridPos"])
         targets = data.pop("targets", None) or []
         kwargs["queries"] = [self.query(t, i, where + ["targets", i], cls is P.Table) for i, t in enumerate(targets)]
@@ -236,7 +234,7 @@ class Importer:
                 kwargs[key] = value
             elif key == "decimals" and isinstance(value, int) and not isinstance(value, bool):
                 kwargs["decimals"] = value
-            elif key == "thresholds" and self.thresholds(value, kwargs):
+            elif key == "thresholds" and self.thresholds(value, kwargs, cls):
                 pass
             elif key == "color" and isinstance(value, dict):
                 kwargs["color"] = from_json(o.FieldColor, value)
@@ -259,11 +257,13 @@ class Importer:
         if extra:
             kwargs["field_extra"] = extra
 
-    def thresholds(self, value, kwargs) -> bool:
+    def thresholds(self, value, kwargs, cls) -> bool:
         if not isinstance(value, dict) or set(value) - {"mode", "steps"}:
             return False
         mode = value.get("mode", "absolute")
         steps = value.get("steps") or []
+        if not steps and cls not in (P.Stat, P.Gauge, P.BarGauge) and mode == "absolute":
+            return True  # no steps: nothing to colour (mac writes no thresholds then)
         if not steps or any(s.get("value") is None for s in steps[1:] if isinstance(s, dict)):
             return False  # nothing mac's Threshold list can say: kept in field_extra as it is
         if mode not in ("absolute", "percentage") or not all(
@@ -320,9 +320,7 @@ class Importer:
                 kwargs[name] = data.pop(key)
         if "datasource" in data:
             ds = data.pop("datasource")
-            if isinstance(ds, str):
-                data["datasource"] = ds  # a bare name or uid: written as it is (extra)
-            elif ds is not None:
+            if ds is not None:
                 kwargs["datasource"] = self.datasource(ds, where + ["datasource"])
         extra = {k: freeze_json(v) for k, v in data.items() if v is not None}
         return P.Query(expr or "", **kwargs, extra=extra)

@@ -77,6 +77,9 @@ class Writer:
         """The one-line source of a value."""
         if isinstance(value, P.Query) and _bare(value):
             return string(value.expr)
+        if isinstance(value, P.DataSourceName):
+            self.names.add("DataSourceName")
+            return f"DataSourceName({string(str(value))})"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             name = type(value).__name__
             self.names.add(name)
@@ -153,6 +156,8 @@ def _bare(query: P.Query) -> bool:
 
 
 def _same(a, b) -> bool:
+    if type(a) is not type(b) and (isinstance(a, P.DataSourceName) or isinstance(b, P.DataSourceName)):
+        return False
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return type(a) is type(b) and a == b or (a is None and b is None)

@@ -96,7 +96,10 @@ class Context:
                         out.append(Expression(rule.expr, rule.source, (rule, group), f"{rule.kind} {rule.name}", False))
             for dashboard, panel in self.panels():
                 for query in panel.queries:
-                    if isinstance(query, Query) and isinstance(query.expr, str):
+                    # PromQL only: not another datasource's query (Loki, …), and not an empty
+                    # one (Grafana runs no query without an expression).
+                    if isinstance(query, Query) and isinstance(query.expr, str) and query.expr.strip() \
+                            and _prometheus(query, panel):
                         out.append(Expression(query.expr, query.source, (query, panel, dashboard),
                                               f"panel {panel.title!r} of dashboard {dashboard.uid}", True))
             self._expressions = out
@@ -144,3 +147,16 @@ def run(defs, config: Optional[Config] = None, rules=ALL, context: Optional[Cont
         ctx.rule, ctx.severity, ctx.help = module.RULE, module.SEVERITY, getattr(module, "HELP", "")
         module.check(ctx)
     return sorted(ctx.problems, key=Diagnostic.sort_key)
+
+
+def _prometheus(query, panel) -> bool:
+    """Whether a query goes to a Prometheus datasource: its own or its panel's reference
+    names another plugin type only when it says so (mac's default is the Prometheus variable)."""
+    from ..options import DataSourceRef
+
+    for ref in (query.datasource, panel.datasource):
+        if isinstance(ref, DataSourceRef) and ref.type:
+            return ref.type == "prometheus"
+        if ref not in (None, ""):
+            return True
+    return True

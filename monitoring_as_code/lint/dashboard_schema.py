@@ -15,7 +15,59 @@ SCHEMA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schemas", "gr
 @lru_cache(maxsize=1)
 def _schema():
     with open(SCHEMA, encoding="utf-8") as f:
-        return json.load(f)
+        return corrected(json.load(f))
+
+
+ANY = {}
+STRING_OR_REF = {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/DataSourceRef"}]}
+DATA_LINK = {"type": "object", "properties": {"title": {"type": "string"}, "url": {"type": "string"},
+                                               "targetBlank": {"type": "boolean"}}}
+
+
+def corrected(schema: dict) -> dict:
+    """Grafana's published schema, where it contradicts what Grafana itself writes and reads
+    (its JSON schemas are generated from CUE, whose `_` "any value" became "an object").
+    Each correction names what Grafana does; everything else stays as published."""
+    d = schema["definitions"]
+    # A matcher's options and a property's value are any value: {"id": "byName", "options":
+    # "errors"}, {"id": "unit", "value": "bytes"} (grafana-data MatcherConfig, DynamicConfigValue).
+    d["MatcherConfig"]["properties"]["options"] = ANY
+    d["DynamicConfigValue"]["properties"]["value"] = ANY
+    # Panel links and data links are DataLink {title, url, targetBlank, …}, not DashboardLink.
+    d["Panel"]["properties"]["links"] = {"type": "array", "items": DATA_LINK}
+    d["FieldConfig"]["properties"]["links"] = {"type": "array", "items": DATA_LINK}
+    # Dashboard links: Grafana fills icon, tooltip, tags, … in when they are missing.
+    d["DashboardLink"]["required"] = ["title", "type"]
+    # fieldConfig.defaults.unitScale (Grafana 10.4–11) and fieldMinMax exist in grafana-data.
+    d["FieldConfig"]["properties"].setdefault("unitScale", {"type": "boolean"})
+    d["FieldConfig"]["properties"].setdefault("fieldMinMax", {"type": "boolean"})
+    # A special value mapping's match may be null (Grafana writes it so for "null").
+    special = d["SpecialValueMap"]["properties"]["options"]
+    if "properties" in special and "match" in special["properties"]:
+        special["properties"]["match"] = ANY
+    # Datasources named by a bare string ("$datasource"): what dashboards before schema 36
+    # wrote, still resolved by name or uid.
+    d["Panel"]["properties"]["datasource"] = STRING_OR_REF
+    d["VariableModel"]["properties"]["datasource"] = STRING_OR_REF
+    # Variables: `definition` (the query as shown), `query` as the Prometheus variable
+    # editor's object, `current` text/value lists, and the keys Grafana kept from older
+    # versions (tags*, useTags, queryValue, auto*) are read by Grafana and written back.
+    v = d["VariableModel"]["properties"]
+    v["query"] = ANY
+    v["current"] = ANY
+    for key in ("definition", "tagsQuery", "tagValuesQuery", "queryValue", "auto_min", "regexApplyTo"):
+        v.setdefault(key, {"type": "string"})
+    for key in ("useTags", "auto", "allowCustomValue"):
+        v.setdefault(key, {"type": "boolean"})
+    v.setdefault("auto_count", {"type": "integer"})
+    v.setdefault("tags", {"type": "array"})
+    # Annotation queries hold their datasource's own keys (Prometheus: tagKeys, titleFormat,
+    # textFormat, useValueForTime, step); the target's tags are optional.
+    d["AnnotationQuery"]["additionalProperties"] = True
+    d["AnnotationTarget"].pop("required", None)
+    # gnetId: grafana.com's numeric id, written as a number by most exports.
+    schema["definitions"]["Dashboard"]["properties"]["gnetId"] = {"type": ["string", "integer"]}
+    return schema
 
 
 @lru_cache(maxsize=1)

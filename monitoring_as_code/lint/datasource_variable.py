@@ -1,7 +1,16 @@
 """Panels query through the dashboard's datasource variable, not a datasource uid copied
 from one Grafana (which does not exist in the next)."""
+import re
+
 from ..diagnostics import Severity
 from ..model.variables import DatasourceVariable
+from ..options import DataSourceRef
+
+
+def _variable(uid: str) -> str:
+    """The variable a reference names: $x, ${x}, ${x:format} or [[x]] (else "")."""
+    m = re.fullmatch(r"\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\$([A-Za-z0-9_]+)|\[\[([A-Za-z0-9_]+)\]\]", uid)
+    return next((g for g in m.groups() if g), "") if m else ""
 
 RULE = "dashboard/datasource-variable"
 SEVERITY = Severity.ERROR
@@ -14,7 +23,10 @@ def check(ctx):
         names = {v.name for v in dashboard.variables if isinstance(v, DatasourceVariable)}
         for panel in dashboard.all_panels():
             uid = panel.datasource
-            if not uid or (uid.startswith("${") and uid.endswith("}") and uid[2:-1] in names):
+            if isinstance(uid, DataSourceRef):
+                uid = uid.uid
+            # None: Grafana's default datasource; "" (mac's default): the dashboard's variable.
+            if not uid or _variable(uid) in names or uid in ("-- Mixed --", "-- Dashboard --", "-- Grafana --"):
                 continue
             ctx.report(panel, f"panel {panel.title!r} uses datasource {uid!r} instead of "
                        f"the dashboard's variable ${{{sorted(names)[0] if names else 'datasource'}}}",

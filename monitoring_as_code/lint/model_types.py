@@ -2,7 +2,7 @@
 from ..diagnostics import Severity
 from ..model import AlertRule, Panel, Query, RecordingRule, Row
 from ..model import typecheck
-from ..model.variables import DatasourceVariable, QueryVariable
+from ..model.variables import VARIABLE_KINDS
 
 RULE = "model/type"
 SEVERITY = Severity.ERROR
@@ -33,9 +33,9 @@ def check(ctx):
                         ctx.report(item, f"row {item.title!r}: panels[{j}] is a {_name(child)}, not a panel",
                                    "use TimeSeries, Stat, Gauge, BarGauge or Table", (dashboard,))
         for i, variable in enumerate(dashboard.variables):
-            if not isinstance(variable, (DatasourceVariable, QueryVariable)):
+            if not isinstance(variable, VARIABLE_KINDS):
                 ctx.report(dashboard, f"dashboard {dashboard.uid}: variables[{i}] is a {_name(variable)}, not a variable",
-                           "use QueryVariable, JobVariable, InstanceVariable or DatasourceVariable")
+                           "use QueryVariable, CustomVariable, IntervalVariable, ConstantVariable, TextBoxVariable, AdHocVariable or DatasourceVariable")
     for dashboard in ctx.defs.dashboards:
         for item in dashboard.panels:
             for panel in (item.panels if isinstance(item, Row) else (item,)):

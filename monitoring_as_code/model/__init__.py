@@ -1,6 +1,6 @@
 from .dashboard import Dashboard
 from .fieldconfig import Link, Override, by_name, by_query, by_regex
-from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, Gauge, Geomap, GridPos, Heatmap, Histogram, Logs,
+from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, Gauge, Geomap, GridPos, DataSourceName, Heatmap, Histogram, Logs,
                      NodeGraph, Panel, PieChart, PluginPanel, Query, Row, Stat, StateTimeline, StatusHistory, Table,
                      Text, Threshold, ThresholdsFrom, TimeSeries, from_alert)
 from .rules import AlertRule, Boundary, RecordingRule, RuleGroup
@@ -9,7 +9,7 @@ from .variables import (AdHocVariable, ConstantVariable, CustomVariable, Datasou
 
 __all__ = [
     "AdHocVariable", "AlertList", "AlertRule", "AnnoList", "BarChart", "BarGauge", "Boundary", "ConstantVariable",
-    "CustomVariable", "DashList", "Dashboard", "DatasourceVariable", "Gauge", "Geomap", "GridPos", "Heatmap", "Histogram",
+    "CustomVariable", "DashList", "Dashboard", "DataSourceName", "DatasourceVariable", "Gauge", "Geomap", "GridPos", "Heatmap", "Histogram",
     "InstanceVariable", "IntervalVariable", "JobVariable", "Link", "Logs", "NodeGraph", "Override", "Panel",
     "PieChart", "PluginPanel", "Query", "QueryVariable", "RecordingRule", "Row", "RuleGroup", "Stat",
     "StateTimeline", "StatusHistory", "Table", "Text", "TextBoxVariable", "Threshold", "ThresholdsFrom",

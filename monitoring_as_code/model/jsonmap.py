@@ -9,9 +9,9 @@ typed field lands in `extra`, so nothing is lost) and `problems` (what the type 
 about values given by hand)."""
 from __future__ import annotations
 
+import collections.abc
 import functools
 import re
-import sys
 import typing
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Dict, List, Mapping, Tuple
@@ -115,13 +115,13 @@ def convert(tp, value):
             if got is not NO and (best is None or _misfit(got) < _misfit(best)):
                 best = got
         return NO if best is None else best
-    if origin in (tuple, list, typing.Sequence) or tp in (tuple, list):
+    if origin in (tuple, list, typing.Sequence, collections.abc.Sequence) or tp in (tuple, list):
         if not isinstance(value, list):
             return NO
         item = (_args(tp) or (Any,))[0]
         out = tuple(convert(item, v) for v in value)
         return NO if any(v is NO for v in out) else out
-    if origin in (dict, Mapping, typing.Mapping) or tp in (dict, Mapping):
+    if origin in (dict, Mapping, collections.abc.Mapping) or tp in (dict, Mapping):
         return freeze_json(value) if isinstance(value, dict) else NO
     if isinstance(tp, type) and issubclass(tp, JsonObject):
         return from_json(tp, value) if isinstance(value, dict) else NO
@@ -213,10 +213,10 @@ def fits(tp, value) -> bool:
         return True
     if origin is typing.Union:
         return any(fits(a, value) for a in _args(tp))
-    if origin in (tuple, list, typing.Sequence) or tp in (tuple, list):
+    if origin in (tuple, list, typing.Sequence, collections.abc.Sequence) or tp in (tuple, list):
         item = (_args(tp) or (Any,))[0]
         return isinstance(value, (list, tuple)) and all(fits(item, v) for v in value)
-    if origin in (dict, Mapping, typing.Mapping) or tp in (dict, Mapping):
+    if origin in (dict, Mapping, collections.abc.Mapping) or tp in (dict, Mapping):
         return isinstance(value, Mapping)
     if tp is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -232,9 +232,9 @@ def describe(tp) -> str:
     origin = typing.get_origin(tp)
     if origin is typing.Union:
         return " or ".join(describe(a) for a in _args(tp))
-    if origin in (tuple, list, typing.Sequence):
+    if origin in (tuple, list, typing.Sequence, collections.abc.Sequence):
         return f"a list of {describe((_args(tp) or (Any,))[0])}"
-    if origin in (dict, Mapping, typing.Mapping):
+    if origin in (dict, Mapping, collections.abc.Mapping):
         return "a dict"
     return {float: "a number", int: "an integer", str: "a string", bool: "True or False"}.get(
         tp, getattr(tp, "__name__", str(tp)))

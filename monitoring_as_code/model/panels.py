@@ -16,6 +16,14 @@ from .rules import AlertRule
 DataSource = Union[str, o.DataSourceRef, None]
 
 
+class DataSourceName(str):
+    """A datasource named by a bare string, written as it is: the form dashboards older than
+    schema 36 use ("$datasource", "Prometheus"), which Grafana still resolves by name or uid."""
+
+    def __repr__(self) -> str:
+        return f"DataSourceName({str(self)!r})"
+
+
 @dataclass(frozen=True)
 class Query(Located):
     """A Prometheus query (a panel target). Unset fields (None) are not written: the
@@ -33,6 +41,7 @@ class Query(Located):
     hide: Optional[bool] = None
     editor_mode: Optional[str] = None  # code, builder
     ref_id: Optional[str] = None
+    # A DataSourceRef, or a bare string written as it is (a name, uid or "$variable").
     datasource: Union[str, o.DataSourceRef, None] = None
     # Keys of the target the fields above do not cover (another datasource's query).
     extra: Mapping[str, Any] = field(default_factory=dict)
