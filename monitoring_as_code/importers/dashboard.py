@@ -54,9 +54,8 @@ class Importer:
             return None
         if isinstance(value, str):
             return value  # a uid or name (schema < 36 wrote names; V36 rewrote most)
-        if isinstance(value, dict) and set(value) <= {"type", "uid"} and all(
-                isinstance(v, str) or v is None for v in value.values()):
-            return o.DataSourceRef(**{k: v for k, v in value.items() if isinstance(v, str)})
+        if isinstance(value, dict):  # keys besides type and uid are kept in its extra
+            return from_json(o.DataSourceRef, value)
         self.fail(where, f"a datasource is a reference {{type, uid}}, not {value!r:.60}")
 
     def variable_datasource(self, data: dict, where):
@@ -303,6 +302,8 @@ class Importer:
             # input's format (Grafana's default, time_series, when it has none).
             data.pop("instant")
             kwargs["instant"] = True
+            if data.get("range") is False:
+                del data["range"]  # what mac writes for an instant query
             if data.get("format", "time_series") in P.Query.CHOICES["format"]:
                 kwargs["format"] = data.pop("format", "time_series")
         elif table and "format" not in data and "range" not in data:

@@ -155,7 +155,8 @@ def from_json(cls, data: Mapping, **fixed):
         if value is None:
             continue  # null is what Grafana writes for "not set"
         got = convert(hints[name], value)
-        if got is NO:
+        choices = cls.CHOICES.get(name)
+        if got is NO or (choices and got not in choices):  # a value the schema does not list
             extra[key] = freeze_json(value)
         else:
             kwargs[name] = got
