@@ -337,6 +337,8 @@ def import_group() -> None:
 
 
 def _import_report(result, out: str, check: bool, what: str) -> None:
+    for note in result.notes:
+        click.echo(f"mac: note: {note}", err=True)
     for problem in result.problems:
         click.echo(f"{problem}", err=True)
     for path, where, before, after in result.differences:
@@ -369,6 +371,35 @@ def import_grafana_cmd(paths, out: str, check: bool) -> None:
     click.echo(f"mac: imported {len([f for f in result.files if not f.endswith('__init__.py')])} dashboard(s) "
                f"into {out} ({result.panels} panels, {result.panels_with_extra} with extra: {share:.1f} %)"
                + ("; round trip: no difference" if check else ""))
+
+
+@import_group.command("rules")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", default="alerts", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write one module per rule file into.")
+@click.option("--check", is_flag=True,
+              help="Also compile each module in memory and compare its rule groups with the input; "
+                   "any difference is reported and nothing is written.")
+@click.option("--add-metrics", "add_metrics", is_flag=True,
+              help="Add the metrics the rules read to [tool.mac.metrics] in pyproject.toml (as gauges "
+                   "unless the name says counter), so promql/unknown-metric knows them.")
+def import_rules_cmd(paths, out: str, check: bool, add_metrics: bool) -> None:
+    """Import Prometheus rule files, Kubernetes PrometheusRule manifests and Mimir/Cortex
+    namespace files into alerts/<file>.py."""
+    from .importers import run
+
+    result = run.rules(paths, out, check=check)
+    _import_report(result, out, check, "rules")
+    try:
+        run.write(result, out)
+        if add_metrics:
+            added = run.add_metrics(result.metrics, os.path.join(os.path.dirname(os.path.abspath(out)), "pyproject.toml"))
+            click.echo(f"mac: added {added} metric(s) to [tool.mac.metrics]")
+    except OSError as exc:
+        _os_error(exc, "writing the imported modules")
+    rules = sum(source.count("= AlertRule(") + source.count("= RecordingRule(") for source in result.files.values())
+    click.echo(f"mac: imported {rules} rule(s) from {len([f for f in result.files if not f.endswith('__init__.py')])} "
+               f"file(s) into {out}" + ("; round trip: no difference" if check else ""))
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def group_data(group: RuleGroup) -> dict:
         out["interval"] = group.interval
     if group.limit:
         out["limit"] = group.limit
+    if group.query_offset:
+        out["query_offset"] = group.query_offset
     out["rules"] = [rule_data(r) for r in group.rules]
     return out
 

@@ -9,6 +9,7 @@ import keyword
 import re
 from typing import Dict, List, Set
 
+from ..model import AlertRule, RecordingRule, RuleGroup
 from ..model import panels as P
 from ..model.jsonmap import JsonObject
 
@@ -39,7 +40,10 @@ def identifier(text: str, fallback: str = "dashboard") -> str:
 
 
 class Writer:
-    def __init__(self) -> None:
+    def __init__(self, expressions: bool = False) -> None:
+        # expressions: multi-line strings (PromQL as the user laid it out) as blocks.
+        self.expressions = expressions
+        self.variables: Dict[int, str] = {}  # id(rule) → the module variable holding it
         self.names: Set[str] = set()  # classes used: imported at the top
         self.constants: Dict[str, str] = {}  # flat source → constant name
 
@@ -52,7 +56,7 @@ class Writer:
         positional = POSITIONAL.get(cls, ())
         required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING
                     and f.default_factory is dataclasses.MISSING and not f.kw_only and f.name not in SKIP]
-        if isinstance(obj, (P.Panel, P.Query, P.Row)) or type(obj).__name__.endswith("Variable"):
+        if isinstance(obj, (P.Panel, P.Query, P.Row, RecordingRule, RuleGroup)) or type(obj).__name__.endswith("Variable"):
             positional = tuple(required) or positional
         for f in dataclasses.fields(cls):
             if f.name in SKIP:
@@ -80,11 +84,15 @@ class Writer:
         if isinstance(value, P.DataSourceName):
             self.names.add("DataSourceName")
             return f"DataSourceName({string(str(value))})"
+        if id(value) in self.variables:
+            return self.variables[id(value)]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             name = type(value).__name__
             self.names.add(name)
-            text = f"{name}({', '.join(self._arg(k, v, self.flat(v)) for k, v in self.args(value))})"
+            text = f"{name}({', '.join(self._arg(k, v, self._expr(k, v)) for k, v in self.args(value))})"
             return self.constants.get(text, text)
+        if isinstance(value, tuple) and self.expressions and _labels(value):
+            value = dict(value)
         if isinstance(value, dict):
             return "{" + ", ".join(f"{string(str(k))}: {self.flat(v)}" for k, v in value.items()) + "}"
         if isinstance(value, (list, tuple)):
@@ -94,6 +102,18 @@ class Writer:
         if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
             return repr(value)
         return repr(value)
+
+    def _expr(self, key, value) -> str:
+        if key == "expr" and self._multiline(value):
+            return block(value)
+        if key == "expr" and self.expressions and isinstance(value, str):
+            return self.flat(value.strip())
+        return self.flat(value)
+
+    def _multiline(self, value) -> bool:
+        """An expression laid out on several lines (written as a block; mac strips and
+        dedents expressions, so the layout is kept and the meaning too)."""
+        return self.expressions and isinstance(value, str) and "\n" in value.strip()
 
     @staticmethod
     def _arg(key, value, text) -> str:
@@ -108,19 +128,25 @@ class Writer:
         if isinstance(value, P.Query) and _bare(value):
             return one
         inner = indent + 4
+        if isinstance(value, str) and "\n" in value.rstrip("\n"):
+            # Long text of several lines: one literal per line, joined by Python.
+            pieces = value.splitlines(keepends=True)
+            return "(\n" + "\n".join(" " * inner + self.flat(p) for p in pieces) + "\n" + " " * indent + ")"
         pad = " " * inner
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             items = [("" if key is None else f"{key}=", v) for key, v in self.args(value)]
             opening, closing = f"{type(value).__name__}(", ")"
-        elif isinstance(value, dict):
-            items = [(f"{string(str(k))}: ", v) for k, v in value.items()]
+        elif isinstance(value, (dict, tuple)) and (isinstance(value, dict) or (self.expressions and _labels(value))):
+            items = [(f"{string(str(k))}: ", v) for k, v in dict(value).items()]
             opening, closing = "{", "}"
         elif isinstance(value, (list, tuple)):
             items = [("", v) for v in value]
             opening, closing = "[", "]"
         else:
             return one
-        parts = [pad + head + self.render(v, inner + len(head), inner) + "," for head, v in items]
+        parts = [pad + head + (block(v, inner) if head == "expr=" and self._multiline(v) else
+                               self.render(v.strip() if head == "expr=" and self.expressions else v,
+                                           inner + len(head), inner)) + "," for head, v in items]
         return opening + "\n" + "\n".join(parts) + "\n" + " " * indent + closing
 
     # ---- a module ----------------------------------------------------------------------
@@ -149,10 +175,26 @@ class Writer:
         return lines
 
 
+def block(text: str, indent: int = 0) -> str:
+    """A multi-line expression as a triple-quoted block, indented under its key; mac dedents
+    and strips expressions when it writes them, so the block reads as the input did."""
+    body = text.strip("\n")
+    if '"""' in body or body.endswith("\\"):
+        return repr(text)
+    prefix = "r" if "\\" in body else ""
+    pad = " " * (indent + 4)
+    lines = [pad + line if line.strip() else "" for line in __import__("textwrap").dedent(body).split("\n")]
+    return prefix + '"""\n' + "\n".join(lines) + "\n" + " " * indent + '"""'
+
+
 def _bare(query: P.Query) -> bool:
     defaults = P.Query("")
     return all(_same(getattr(query, f.name), getattr(defaults, f.name))
                for f in dataclasses.fields(P.Query) if f.name not in SKIP + ("expr",))
+
+
+def _labels(value) -> bool:
+    return isinstance(value, tuple) and value and all(isinstance(p, tuple) and len(p) == 2 for p in value)
 
 
 def _same(a, b) -> bool:
@@ -212,3 +254,35 @@ def _imports(package: str, names: List[str]) -> List[str]:
     out.append(current.rstrip())
     out.append(")")
     return out
+
+
+def rules_module(groups, origin: str) -> str:
+    """The source of a definition module holding rule groups: each rule a variable (named
+    after it), then the groups listing them."""
+    writer = Writer(expressions=True)
+    taken: Set[str] = {"__builtins__"}
+    blocks = []
+    for group in groups:
+        for rule in group.rules:
+            base = identifier(_snake(rule.name), "rule")
+            name, i = base, 2
+            while name in taken:
+                name, i = f"{base}_{i}", i + 1
+            taken.add(name)
+            blocks.append(f"{name} = " + writer.render(rule, len(name) + 3, 0))
+            writer.variables[id(rule)] = name
+    for group in groups:
+        base = identifier(group.name, "group") + "_group"
+        name, i = base, 2
+        while name in taken:
+            name, i = f"{base}_{i}", i + 1
+        taken.add(name)
+        blocks.append(f"{name} = " + writer.render(group, len(name) + 3, 0))
+    names = sorted(writer.names)
+    head = [f'"""Imported by `mac import rules` from {origin}."""'.replace("\\", "/")]
+    head += _imports("monitoring_as_code", names)
+    return "\n".join(head) + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name.replace(":", "_"))

@@ -151,3 +151,43 @@ def compiled_json(source: str, variable: str) -> dict:
 
 def check(migrated: dict, source: str, variable: str) -> List[Tuple[str, Any, Any]]:
     return differences(normalize(migrated), normalize(compiled_json(source, variable)))
+
+
+# ---- rules ---------------------------------------------------------------------------------
+
+def _rule(data: dict) -> dict:
+    """A rule as Prometheus reads it: the expression without its surrounding blank space and
+    common indentation (mac writes it so), labels and annotations as text, order free."""
+    import textwrap
+
+    from .rules import _text
+
+    out = {k: v for k, v in data.items() if v is not None}
+    out["expr"] = textwrap.dedent(str(out.get("expr", ""))).strip()
+    for key in ("labels", "annotations"):
+        if out.get(key):
+            out[key] = {str(k): _text(v) for k, v in sorted(out[key].items())}
+        else:
+            out.pop(key, None)
+    return out
+
+
+def _group(data: dict) -> dict:
+    out = {k: v for k, v in data.items() if v is not None and k != "rules"}
+    if not out.get("limit"):
+        out.pop("limit", None)  # 0: no limit
+    out["rules"] = [_rule(r) for r in data.get("rules") or ()]
+    return out
+
+
+def rule_differences(inputs, source: str) -> List[Tuple[str, Any, Any]]:
+    """(path, input, compiled) where the groups the generated module compiles to differ from
+    the input groups (as read; group names as made unique)."""
+    from ..emit.prometheus_rules import group_data
+    from ..model import RuleGroup
+
+    namespace: dict = {"__name__": "mac_import_check"}
+    exec(compile(source, "<imported>", "exec"), namespace)
+    groups = [v for v in namespace.values() if isinstance(v, RuleGroup)]
+    compiled = {"groups": [_group(group_data(g)) for g in groups]}
+    return differences({"groups": [_group(dict(g)) for g in inputs]}, compiled)

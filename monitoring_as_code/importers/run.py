@@ -15,6 +15,7 @@ class Imported:
     problems: List[ImportProblem] = field(default_factory=list)
     # --check: (input file, JSON path, value in the input, value compiled back)
     differences: List[Tuple[str, str, object, object]] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)  # what was changed on purpose, said on stderr
     panels: int = 0
     panels_with_extra: int = 0
     metrics: set = field(default_factory=set)
@@ -72,3 +73,110 @@ def write(result: Imported, out: str) -> None:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(source)
         os.replace(tmp, path)
+
+
+def rules(paths, out: str, check: bool = False) -> Imported:
+    """alerts/<file>.py per rule file. Group names are made unique across the import (mac
+    writes every group into one rule file, where Prometheus needs unique names): a repeated
+    name is prefixed with its module. A rule identical to one imported from an earlier file
+    (mixins include each other's) is kept once."""
+    from . import rules as R
+    from .pycode import identifier, rules_module
+    from .roundtrip import rule_differences
+
+    result = Imported()
+    taken = {os.path.splitext(f)[0] for f in os.listdir(out)} if os.path.isdir(out) else set()
+    taken |= {"__init__", "common"}
+    group_names, seen, recorded = set(), set(), set()
+    files = R.rule_files(paths)
+    if not files:
+        result.problems.append(ImportProblem(" ".join(paths), "", "no rule files there"))
+    stems = [os.path.splitext(os.path.basename(p))[0] for p in files]
+    for path in files:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        base = identifier(stem if stems.count(stem) == 1 else
+                          f"{os.path.basename(os.path.dirname(os.path.abspath(path)))}_{stem}", "rules")
+        name, i = base, 2
+        while name in taken:
+            name, i = f"{base}_{i}", i + 1
+        try:
+            raw = R.read(path)
+            groups = [R.convert(path, g, line) for g, line in raw]
+        except ImportProblem as exc:
+            result.problems.append(exc)
+            continue
+        taken.add(name)
+        kept, inputs = [], []
+        for group, (data, _) in zip(groups, raw):
+            rules = []
+            for rule, rule_data in zip(group.rules, data.get("rules") or ()):
+                identity = (type(rule).__name__, rule.name, rule.expr.strip(), rule.labels,
+                            getattr(rule, "annotations", ()), getattr(rule, "for_", None))
+                if identity in seen:
+                    result.notes.append(f"{path}: {rule.kind} {rule.name} is already imported from an earlier "
+                                        "file: kept once")
+                    continue
+                seen.add(identity)
+                rules.append((rule, rule_data))
+            if not rules:
+                continue
+            group_name = group.name if group.name not in group_names else f"{name}/{group.name}"
+            if group_name != group.name:
+                result.notes.append(f"{path}: group {group.name!r} is named {group_name!r}: the name is taken")
+            group_names.add(group_name)
+            import dataclasses
+
+            kept.append(dataclasses.replace(group, name=group_name, rules=tuple(r for r, _ in rules)))
+            inputs.append(dict(data, name=group_name, rules=[d for _, d in rules]))
+        if not kept:
+            continue
+        source = rules_module(kept, os.path.basename(path))
+        if check:
+            result.differences.extend((path, *d) for d in rule_differences(inputs, source))
+        result.files[os.path.join(out, f"{name}.py")] = source
+        for group in kept:
+            recorded.update(r.record for r in group.rules if isinstance(r, R.RecordingRule))
+            for rule in group.rules:
+                from ..promql import metric_names
+
+                try:
+                    result.metrics.update(metric_names(rule.expr))
+                except Exception:  # an expression mac cannot parse: lint says so at compile
+                    pass
+    # Recorded series are known to mac already (the recording rules are in the tree).
+    result.metrics -= recorded
+    return result
+
+
+def add_metrics(metrics, pyproject: str) -> int:
+    """Declare the metrics an import read under [tool.mac.metrics] (as "untyped": mac saw the
+    name, not its type; change it to counter/gauge/histogram where you know better). Names
+    declared already are left alone. Returns how many were added."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    text = ""
+    if os.path.exists(pyproject):
+        with open(pyproject, encoding="utf-8") as f:
+            text = f.read()
+    known = ((tomllib.loads(text).get("tool") or {}).get("mac") or {}).get("metrics") or {}
+    new = sorted(m for m in metrics if m not in known)
+    if not new:
+        return 0
+    entries = "".join(f'"{m}" = "untyped"\n' for m in new)
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.strip() == "[tool.mac.metrics]":
+            lines.insert(i + 1, entries)
+            break
+    else:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines.append(("\n" if lines else "") + "[tool.mac.metrics]\n" + entries)
+    tmp = pyproject + ".mac-import"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write("".join(lines))
+    os.replace(tmp, pyproject)
+    return len(new)

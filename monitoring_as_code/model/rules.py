@@ -110,6 +110,8 @@ class RuleGroup(Located):
     rules: Tuple[Rule, ...] = field(default=())
     interval: Optional[str] = None
     limit: Optional[int] = None
+    # Evaluate as of this long ago (Prometheus 2.53+: [tool.mac] prometheus = "2.53").
+    query_offset: Optional[str] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
