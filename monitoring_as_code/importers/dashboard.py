@@ -95,7 +95,7 @@ class Importer:
         if data.get("panels") and not data.get("collapsed"):
             self.fail(where + ["panels"], "an expanded row holds no panels of its own (Grafana ignores them)")
         kwargs = dict(title=data.get("title") or "", panels=children, collapsed=bool(data.get("collapsed")),
-                      grid_pos=self.grid_pos(data.get("gridPos"), where + ["gridPos"]))
+                      grid_pos=self.grid_pos(data.get("gridPos") or GRAFANA_GRID_POS, where + ["gridPos"]))
         if data.get("repeat"):
             kwargs["repeat"] = data["repeat"]
         if "datasource" in data and data["datasource"] is not None:
@@ -297,6 +297,9 @@ class Importer:
                     del data["refId"]
         if isinstance(data.get("legendFormat"), str):
             kwargs["legend"] = data.pop("legendFormat")
+        for key in ("format", "range", "instant"):
+            if data.get(key, 0) in (None, ""):
+                del data[key]  # null and "": not set
         if data.get("instant") is True:
             # mac's instant query is an instant table unless format says otherwise: keep the
             # input's format (Grafana's default, time_series, when it has none).
@@ -337,8 +340,8 @@ class Importer:
         if cls is None:
             self.fail(where + ["type"], f"unknown variable type {kind!r} (known: {', '.join(sorted(VARIABLE_CLASSES))})")
         name = data.pop("name", None)
-        if not isinstance(name, str) or not name:
-            self.fail(where + ["name"], "a variable needs a name")
+        if not isinstance(name, str):
+            self.fail(where + ["name"], "a variable's name is a string")  # (Grafana loads an empty one)
         kwargs: Dict[str, Any] = {"name": name}
         hide = data.pop("hide", 0)
         kwargs["hide"] = {0: False, 1: "label", 2: True}.get(hide, False)

@@ -10,11 +10,8 @@ import copy
 from . import ImportProblem
 
 LATEST = 41
-# The oldest schema version whose dashboards need only the migrations below. Older ones
-# carry Angular panels (graph, singlestat, the old table and heatmap) whose conversion to
-# the React panels (graphToTimeseriesOptions, sharedSingleStatMigrationHandler, …) is not
-# implemented yet.
-OLDEST = 36
+# Grafana's Go migrations start at 10; mac follows them from 14 (V15, legacy.py) on.
+OLDEST = 14
 
 
 def V37(dash: dict) -> None:
@@ -113,6 +110,14 @@ def V41(dash: dict) -> None:
 MIGRATIONS = {37: V37, 38: V38, 39: V39, 40: V40, 41: V41}
 
 
+def _grid_key(panel):
+    pos = panel.get("gridPos") if isinstance(panel, dict) else None
+    if not isinstance(pos, dict):
+        return (0, 0)
+    y, x = pos.get("y", 0), pos.get("x", 0)
+    return (y if isinstance(y, (int, float)) else 0, x if isinstance(x, (int, float)) else 0)
+
+
 def version_of(path: str, dash: dict) -> int:
     value = dash.get("schemaVersion")
     if isinstance(value, str) and value.isdigit():
@@ -127,15 +132,24 @@ def migrate(path: str, dash: dict) -> dict:
     version = version_of(path, dash)
     if version < OLDEST:
         raise ImportProblem(path, "$.schemaVersion",
-                            f"schema version {version} predates {OLDEST}: migrating its Angular panels "
-                            "(graph, singlestat, old tables and rows) is not implemented yet; open and save "
-                            "the dashboard in Grafana 10 or later, then import the saved JSON")
+                            f"schema version {version} predates {OLDEST}: its migrations are not implemented; "
+                            "open and save the dashboard in Grafana 10 or later, then import the saved JSON")
     if version > 42:
         raise ImportProblem(path, "$.schemaVersion", f"schema version {version} is newer than mac knows (42)")
+    from . import angular, legacy
+
     out = copy.deepcopy(dash)
     out["schemaVersion"] = version
     for step in range(version + 1, LATEST + 1):
-        MIGRATIONS[step](out)
+        try:
+            (legacy.MIGRATIONS.get(step) or MIGRATIONS[step])(out)
+        except ImportProblem as exc:
+            raise ImportProblem(path, f"V{step}", exc.message) from None
+    angular.auto_migrate(out)
+    # DashboardModel sorts panels by their grid position when it loads a dashboard: which
+    # row a panel belongs to follows from that order.
+    if isinstance(out.get("panels"), list):
+        out["panels"] = sorted(out["panels"], key=_grid_key)
     if version == 42:
         # mac writes schema 41, which Grafana 12 migrates with V42: hideFrom.viz implies
         # hideFrom.tooltip. A 42 dashboard means the same at 41 unless it hides a field from

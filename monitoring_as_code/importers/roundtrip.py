@@ -76,7 +76,7 @@ def _panel(panel: dict) -> dict:
         steps[0] = dict(steps[0], value=None)
     _strip(panel, DEFAULTS.get(panel.get("type"), {}))
     _strip(panel, DEFAULTS["panel"])
-    if "gridPos" not in panel and panel.get("type") != "row":
+    if not panel.get("gridPos"):
         panel["gridPos"] = GRAFANA_GRID_POS
     targets = []
     for t in panel.get("targets") or ():
