@@ -61,6 +61,9 @@ DASHBOARD_OBJECTS = ("DataSourceRef", "FieldColor", "ValueMap", "RangeMap", "Reg
 # a byName matcher's options is the field name (a string), a property's value is whatever the
 # property takes ("bytes" for unit, 0 for min). The generator types them Any.
 ANY_VALUE = {("MatcherConfig", "options"), ("DynamicConfigValue", "value")}
+# Fields Grafana writes in another type than its schema says: the table footer's `fields` is
+# "" (all fields) by default, a list of names otherwise.
+TYPE_OVERRIDES = {("TableFooterOptions", "fields"): "Union[str, Tuple[str, ...]]"}
 RENAMES = {"DataTransformerConfig": "Transformation", "MatcherConfig": "Matcher", "DynamicConfigValue": "Property",
            "AnnotationQuery": "Annotation", "DataSourceRef": "DataSourceRef"}
 
@@ -159,7 +162,7 @@ class Generator:
             py = python_name(key)
             if camel(py) != key:
                 names[py] = key
-            tp = self.type_of(prop, defs, module, prefix, want)
+            tp = TYPE_OVERRIDES.get((self.current, key)) or self.type_of(prop, defs, module, prefix, want)
             enum = self.resolve(prop, defs).get("enum")
             if enum and all(isinstance(e, (str, int, float)) for e in enum):
                 choices[py] = tuple(enum)

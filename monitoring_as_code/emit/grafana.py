@@ -78,7 +78,7 @@ def _steps(panel: Panel):
             steps = derive(panel.thresholds_from)
         except ValueError:
             return None  # panel/thresholds-from reports it, and nothing is written then
-    elif panel.thresholds:
+    elif panel.thresholds is not None:
         steps = panel.thresholds
     else:
         return None
@@ -117,6 +117,9 @@ def _field_defaults(panel: Panel) -> dict:
     _put(typed, "mappings", panel.mappings)
     _put(typed, "noValue", panel.no_value)
     _put(typed, "displayName", panel.display_name)
+    _put(typed, "nullValueMode", panel.null_value_mode)
+    _put(typed, "unitScale", panel.unit_scale)
+    _put(typed, "fieldMinMax", panel.field_min_max)
     _put(typed, "links", panel.field_links)
     _put(typed, "custom", panel.custom)
     if typed or panel.field_extra:
@@ -186,7 +189,8 @@ _PANEL_FIELDS = (("transformations", "transformations"), ("links", "links"), ("r
                  ("repeat_direction", "repeatDirection"), ("max_per_row", "maxPerRow"), ("interval", "interval"),
                  ("max_data_points", "maxDataPoints"), ("time_from", "timeFrom"), ("time_shift", "timeShift"),
                  ("hide_time_override", "hideTimeOverride"), ("transparent", "transparent"),
-                 ("plugin_version", "pluginVersion"))
+                 ("plugin_version", "pluginVersion"), ("cache_timeout", "cacheTimeout"),
+                 ("query_caching_ttl", "queryCachingTTL"))
 
 
 def _panel(panel: Panel, pid: int, pos, ds: dict) -> dict:

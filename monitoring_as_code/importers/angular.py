@@ -223,6 +223,108 @@ def graph_to_timeseries(panel: dict) -> None:
     panel["options"] = options
 
 
+def text_panel(panel: dict) -> None:
+    """textPanelMigrationHandler (public/app/plugins/panel/text): the Angular text panel's
+    content and mode move into options (panels saved before 7.1), and the removed "text" mode
+    becomes markdown."""
+    try:
+        previous = float(panel.get("pluginVersion") or "6.1")
+    except ValueError:
+        previous = 6.1
+    options = panel.get("options") if isinstance(panel.get("options"), dict) else {}
+    if "content" in panel and "mode" in panel:
+        content, mode = panel.pop("content"), panel.pop("mode")
+        if previous < 7.1:
+            options = {"content": content, "mode": mode}
+    if options.get("mode") not in ("code", "html", "markdown"):
+        options = {**options, "mode": "markdown"}
+    panel["options"] = options
+
+
+# The heatmap panel's defaults (public/app/plugins/panel/heatmap/panelcfg.cue) and its colour
+# schemes (palettes.ts), in their order there.
+HEATMAP_COLOR = {"mode": "scheme", "scheme": "Oranges", "fill": "dark-orange", "scale": "exponential",
+                 "exponent": 0.5, "steps": 64, "reverse": False}
+COLOR_SCHEMES = ("Blues", "Greens", "Greys", "Oranges", "Purples", "Reds", "BuGn", "BuPu", "GnBu", "OrRd", "PuBuGn",
+                 "PuBu", "PuRd", "RdPu", "YlGnBu", "YlGn", "YlOrBr", "YlOrRd", "BrBG", "PiYG", "PRGn", "PuOr", "RdBu",
+                 "RdGy", "RdYlBu", "RdYlGn", "Spectral", "Cividis", "Cool", "CubehelixDefault", "Inferno", "Magma",
+                 "Plasma", "Rainbow", "Sinebow", "Turbo", "Viridis", "Warm")
+
+
+def _as_number(value, default=None):
+    if value is None or value == "":
+        return default
+    n = _num(value)
+    return default if n is None or math.isnan(n) else (int(n) if float(n).is_integer() else n)
+
+
+def heatmap_angular(panel: dict) -> None:
+    """heatmapMigrationHandler → angularToReactHeatmap (public/app/plugins/panel/heatmap/
+    migrations.ts): an Angular heatmap (no options) gets the React heatmap's options."""
+    calculate = panel.get("dataFormat") != "tsbuckets"
+    calculation: Dict[str, Any] = {}
+    y_axis = {"logBase": 1, **(panel.get("yAxis") if isinstance(panel.get("yAxis"), dict) else {})}
+    if calculate:
+        if panel.get("xBucketSize"):
+            calculation["xBuckets"] = {"mode": "size", "value": str(panel["xBucketSize"])}
+        elif panel.get("xBucketNumber"):
+            calculation["xBuckets"] = {"mode": "count", "value": str(panel["xBucketNumber"])}
+        if panel.get("yBucketSize"):
+            calculation["yBuckets"] = {"mode": "size", "value": str(panel["yBucketSize"])}
+        elif panel.get("xBucketNumber"):
+            calculation["yBuckets"] = {"mode": "count", "value": str(panel.get("yBucketNumber"))}
+        if _is_num(y_axis.get("logBase")) and y_axis["logBase"] > 1:
+            split = _num(y_axis.get("splitFactor"))
+            calculation["yBuckets"] = {"mode": "count", "value": str(y_axis["splitFactor"]) if split and split > 0
+                                       else None, "scale": {"type": "log", "log": y_axis["logBase"]}}
+    cards = panel.get("cards") if isinstance(panel.get("cards"), dict) else {}
+    gap = _as_number(cards.get("cardPadding"), 2)
+    tooltip = panel.get("tooltip") if isinstance(panel.get("tooltip"), dict) else {}
+    legend = panel.get("legend") if isinstance(panel.get("legend"), dict) else {}
+    layout = {"upper": "ge", "lower": "le", "middle": "unknown"}.get(panel.get("yBucketBound"), "auto")
+    options: Dict[str, Any] = {
+        "calculate": calculate, "calculation": calculation, "color": dict(HEATMAP_COLOR, steps=128),
+        "cellGap": gap if gap else 1, "cellRadius": _as_number(cards.get("cardRound")),
+        "yAxis": {"axisPlacement": "hidden" if y_axis.get("show") is False else "left",
+                  "reverse": bool(panel.get("reverseYBuckets")), "axisWidth": _as_number(y_axis.get("width")),
+                  "min": y_axis.get("min"), "max": y_axis.get("max"), "unit": y_axis.get("format"),
+                  "decimals": y_axis.get("decimals")},
+        "cellValues": {"decimals": _as_number(panel.get("tooltipDecimals"))},
+        "rowsFrame": {"layout": layout},
+        "legend": {"show": bool(legend.get("show"))},
+        "showValue": "never",
+        "tooltip": {"show": bool(tooltip.get("show")), "yHistogram": bool(tooltip.get("showHistogram"))},
+        "exemplars": {"color": "rgba(255,0,255,0.7)"},
+    }
+    if panel.get("hideZeroBuckets"):
+        options["filterValues"] = {"le": 1e-9}
+    color = panel.get("color") if isinstance(panel.get("color"), dict) else {}
+    if color.get("mode") == "spectrum":
+        options["color"]["mode"] = "scheme"
+        current = str(color.get("colorScheme") or "")
+        scheme = next((n for n in COLOR_SCHEMES if n == current), None) or next(
+            (n for n in COLOR_SCHEMES if n in current), None)
+        options["color"]["scheme"] = scheme or HEATMAP_COLOR["scheme"]
+    elif color.get("mode") == "opacity":
+        options["color"]["mode"] = "opacity"
+        options["color"]["scale"] = color.get("scale")
+    options["color"]["fill"] = color.get("cardColor")
+    options["color"]["min"] = color.get("min")
+    options["color"]["max"] = color.get("max")
+    if _is_num(color.get("min")) and _is_num(color.get("max")) and color["min"] > color["max"]:
+        options["color"].update(min=color["max"], max=color["min"], reverse=True)
+    panel["fieldConfig"] = {"defaults": {}, "overrides": []}
+    panel["options"] = _defined(options)
+
+
+def _defined(value):
+    """What JSON.stringify keeps: undefined (None here, for values the migration computed)
+    is left out."""
+    if isinstance(value, dict):
+        return {k: _defined(v) for k, v in value.items() if v is not None}
+    return value
+
+
 def auto_migrate(dash: dict) -> None:
     """The Angular panels Grafana converts on load, wherever they are."""
     def visit(panels):
@@ -233,5 +335,10 @@ def auto_migrate(dash: dict) -> None:
                 visit(p.get("panels"))
             elif p.get("type") == "graph":
                 graph_to_timeseries(p)
+            elif p.get("type") == "heatmap" and not p.get("options"):
+                heatmap_angular(p)
+            elif p.get("type") == "text" and ("content" in p or not isinstance(p.get("options"), dict)
+                                               or (p.get("options") or {}).get("mode") not in ("code", "html", "markdown")):
+                text_panel(p)
 
     visit(dash.get("panels"))

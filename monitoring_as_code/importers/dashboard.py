@@ -171,7 +171,8 @@ class Importer:
                                  ("maxPerRow", "max_per_row", int), ("interval", "interval", str),
                                  ("maxDataPoints", "max_data_points", int), ("timeFrom", "time_from", str),
                                  ("timeShift", "time_shift", str), ("hideTimeOverride", "hide_time_override", bool),
-                                 ("transparent", "transparent", bool), ("pluginVersion", "plugin_version", str)):
+                                 ("transparent", "transparent", bool), ("pluginVersion", "plugin_version", str),
+                                 ("cacheTimeout", "cache_timeout", str), ("queryCachingTTL", "query_caching_ttl", int)):
             if key in data:
                 value = data.pop(key)
                 if value is None or value == "":
@@ -245,6 +246,10 @@ class Importer:
                 kwargs["no_value"] = value
             elif key == "displayName" and isinstance(value, str):
                 kwargs["display_name"] = value
+            elif key == "nullValueMode" and isinstance(value, str):
+                kwargs["null_value_mode"] = value
+            elif key in ("unitScale", "fieldMinMax") and isinstance(value, bool):
+                kwargs["unit_scale" if key == "unitScale" else "field_min_max"] = value
             elif key == "links" and isinstance(value, list) and all(isinstance(x, dict) for x in value):
                 if value:
                     kwargs["field_links"] = [from_json(Link, x) for x in value]
@@ -259,11 +264,14 @@ class Importer:
     def thresholds(self, value, kwargs, cls) -> bool:
         if not isinstance(value, dict) or set(value) - {"mode", "steps"}:
             return False
-        mode = value.get("mode", "absolute")
+        mode = value.get("mode") or "absolute"  # validateFieldConfig: no mode is absolute
         steps = value.get("steps") or []
-        if not steps and cls not in (P.Stat, P.Gauge, P.BarGauge) and mode == "absolute":
-            return True  # no steps: nothing to colour (mac writes no thresholds then)
-        if not steps or any(s.get("value") is None for s in steps[1:] if isinstance(s, dict)):
+        if not steps:
+            kwargs["thresholds"] = []  # a config without steps (Grafana colours with its fallback grey)
+            if mode != "absolute":
+                kwargs["threshold_mode"] = mode
+            return mode in ("absolute", "percentage")
+        if any(s.get("value") is None for s in steps[1:] if isinstance(s, dict)):
             return False  # nothing mac's Threshold list can say: kept in field_extra as it is
         if mode not in ("absolute", "percentage") or not all(
                 isinstance(s, dict) and set(s) <= {"color", "value"} and isinstance(s.get("color"), str)
@@ -480,5 +488,8 @@ def import_dashboard(path: str, data: dict) -> Tuple[Dashboard, dict]:
     """(the model, the input migrated to schema 41)."""
     from .migrate import migrate
 
+    from . import inert
+
     migrated = migrate(path, data)
+    inert.drop(migrated)
     return Importer(path).dashboard(migrated), migrated

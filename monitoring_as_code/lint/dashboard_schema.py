@@ -41,6 +41,8 @@ def corrected(schema: dict) -> dict:
     # fieldConfig.defaults.unitScale (Grafana 10.4–11) and fieldMinMax exist in grafana-data.
     d["FieldConfig"]["properties"].setdefault("unitScale", {"type": "boolean"})
     d["FieldConfig"]["properties"].setdefault("fieldMinMax", {"type": "boolean"})
+    # nullValueMode: how the graph panel's successor treats nulls (grafana-data NullValueMode).
+    d["FieldConfig"]["properties"].setdefault("nullValueMode", {"type": "string"})
     # A special value mapping's match may be null (Grafana writes it so for "null").
     special = d["SpecialValueMap"]["properties"]["options"]
     if "properties" in special and "match" in special["properties"]:

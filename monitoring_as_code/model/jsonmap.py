@@ -152,8 +152,8 @@ def from_json(cls, data: Mapping, **fixed):
             if name is None:
                 extra[key] = freeze_json(value)
             continue
-        if value is None:
-            continue  # null is what Grafana writes for "not set"
+        if value is None or (value == "" and cls.CHOICES.get(name) and "" not in cls.CHOICES[name]):
+            continue  # null (and "" where it is no choice) is what Grafana writes for "not set"
         got = convert(hints[name], value)
         choices = cls.CHOICES.get(name)
         if got is NO or (choices and got not in choices):  # a value the schema does not list

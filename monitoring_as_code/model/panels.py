@@ -103,7 +103,9 @@ class Panel(Located):
     min: Optional[float] = None
     max: Optional[float] = None
     decimals: Optional[int] = None
-    thresholds: Sequence[Threshold] = ()
+    # None: mac's choice (none; a single green step on Stat, Gauge and BarGauge); [] writes
+    # a thresholds config without steps.
+    thresholds: Optional[Sequence[Threshold]] = None
     thresholds_from: Union[ThresholdsFrom, AlertRule, None] = None
     width: int = 12
     height: int = 8
@@ -116,6 +118,9 @@ class Panel(Located):
     mappings: Sequence[ValueMapping] = ()
     no_value: Optional[str] = None
     display_name: Optional[str] = None
+    null_value_mode: Optional[str] = None  # null, connected, null as zero (what the graph panel wrote)
+    unit_scale: Optional[bool] = None
+    field_min_max: Optional[bool] = None
     field_links: Sequence[Link] = ()
     overrides: Sequence[Override] = ()
     # The panel type's own option classes (options, fieldConfig.defaults.custom): the
@@ -135,6 +140,8 @@ class Panel(Located):
     hide_time_override: Optional[bool] = None
     transparent: Optional[bool] = None
     plugin_version: Optional[str] = None
+    cache_timeout: Optional[str] = None
+    query_caching_ttl: Optional[int] = None
     # Escape hatches: keys of fieldConfig.defaults and of the panel the typed fields do not
     # cover, merged into the output over what mac writes (objects key by key).
     field_extra: Mapping[str, Any] = field(default_factory=dict)
@@ -156,7 +163,7 @@ class Panel(Located):
             q if isinstance(q, Query) else Query(q, source=self.source) for q in queries
         ))
         set_frozen(self, "thresholds", freeze(self.thresholds))
-        for step in self.thresholds:
+        for step in self.thresholds or ():
             if isinstance(step, Threshold):
                 self.add_type_problems(f"Threshold.{p.split('.', 1)[1]}" for p in typecheck.check(step))
         if isinstance(self.grid_pos, GridPos):

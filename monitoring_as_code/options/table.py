@@ -39,7 +39,7 @@ class TableFooterOptions(JsonObject):
     """Footer options"""
     show: Optional[bool] = None
     reducer: Optional[Tuple[str, ...]] = None  # actually 1 value
-    fields: Optional[Tuple[str, ...]] = None
+    fields: Optional[Union[str, Tuple[str, ...]]] = None
     enable_pagination: Optional[bool] = None
     count_rows: Optional[bool] = None
 
