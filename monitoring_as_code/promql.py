@@ -147,12 +147,25 @@ def _make_placeholder(m) -> str:
     return "mac_var"
 
 
+_OFFSET_VAR = re.compile(r"(\boffset\s+)(\$\{[^}]*\}|\$\w+|\[\[\w+\]\])")
+
+
+def numeric_variables(expr: str) -> str:
+    """The dashboard query with its remaining variables read as numbers: a variable where
+    PromQL wants a scalar (`topk($limit, …)`, `> $threshold`). The second reading lint tries
+    when the first (variables as label values and names) does not parse."""
+    return _VAR.sub("1", substitute_grafana_variables(expr).replace("mac_var", "$mac_var").replace(
+        '"$mac_var"', '"mac_var"'))
+
+
 def substitute_grafana_variables(expr: str) -> str:
     """A dashboard query made parseable: `[$__rate_interval]` → a marker duration,
     `instance=~"$instance"` → `instance="mac_var"`, other `$var` → a placeholder. For
     checks only; Grafana fills in the real values."""
     if "$" not in expr and "[[" not in expr:
         return expr
+    # `offset $__interval`: an offset is a duration.
+    expr = _OFFSET_VAR.sub(lambda m: m.group(1) + _OTHER_INTERVAL, expr)
     return _ANY_VAR.sub(_placeholder, expr)
 
 

@@ -94,8 +94,10 @@ class Importer:
         known = {"type", "id", "title", "collapsed", "panels", "gridPos", "repeat", "datasource"}
         if data.get("panels") and not data.get("collapsed"):
             self.fail(where + ["panels"], "an expanded row holds no panels of its own (Grafana ignores them)")
+        pos = self.grid_pos(data.get("gridPos") or GRAFANA_GRID_POS, where + ["gridPos"])
+        # A row spans the grid one unit high wherever it is (Grafana draws it so: only y counts).
         kwargs = dict(title=data.get("title") or "", panels=children, collapsed=bool(data.get("collapsed")),
-                      grid_pos=self.grid_pos(data.get("gridPos") or GRAFANA_GRID_POS, where + ["gridPos"]))
+                      grid_pos=P.GridPos(0, pos.y, 24, 1))
         if data.get("repeat"):
             kwargs["repeat"] = data["repeat"]
         if "datasource" in data and data["datasource"] is not None:

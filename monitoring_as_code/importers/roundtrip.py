@@ -5,6 +5,7 @@ Both sides are normalized the same way before they are compared (README, "Import
   iteration, __inputs/__requires/__elements, and panel ids (mac numbers panels itself);
 - null, "", [] and {} mean "not set" and are dropped (Grafana reads them so);
 - the first threshold step's value is null (Grafana reads it as -Infinity whatever it is);
+- a row's position is its y (Grafana draws rows across the grid, one unit high);
 - Grafana's built-in "Annotations & Alerts" query is added where missing (Grafana adds it
   when it loads a dashboard);
 - values equal to the defaults Grafana fills in are dropped (DEFAULTS below, per panel
@@ -78,6 +79,9 @@ def _panel(panel: dict) -> dict:
     _strip(panel, DEFAULTS["panel"])
     if not panel.get("gridPos"):
         panel["gridPos"] = GRAFANA_GRID_POS
+    if panel.get("type") == "row" and isinstance(panel.get("gridPos"), dict):
+        # A row spans the grid one unit high wherever it is: only its y counts.
+        panel["gridPos"] = {"x": 0, "y": panel["gridPos"].get("y", 0), "w": 24, "h": 1}
     targets = []
     for t in panel.get("targets") or ():
         t = dict(t) if isinstance(t, dict) else t

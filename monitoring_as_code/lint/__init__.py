@@ -12,7 +12,7 @@ from typing import List, Optional
 from ..catalog import catalog as metric_catalog
 from ..model import AlertRule, Panel, Query, RecordingRule, Row
 from ..diagnostics import Diagnostic, Severity
-from ..promql import facts, parse, substitute_grafana_variables
+from ..promql import facts, numeric_variables, parse, substitute_grafana_variables
 from ..source import Source
 from . import (alert_annotations, alert_comparison, alert_for, alert_name, alert_name_style, alert_severity,
                dashboard_schema, dashboard_title, datasource_variable, durations, finite, group_names, model_types,
@@ -47,6 +47,11 @@ class Expression:
             self.error = None
         except ValueError as exc:
             self.facts, self.error = None, str(exc)
+            if in_dashboard and ("$" in text or "[[" in text):
+                try:  # a variable where PromQL wants a number (topk($k, …))
+                    self.facts, self.error = facts(parse(numeric_variables(text)), text), None
+                except ValueError:
+                    pass
 
 
 class Context:

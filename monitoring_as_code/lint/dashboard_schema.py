@@ -67,6 +67,12 @@ def corrected(schema: dict) -> dict:
     # textFormat, useValueForTime, step); the target's tags are optional.
     d["AnnotationQuery"]["additionalProperties"] = True
     d["AnnotationTarget"].pop("required", None)
+    # A transformation without options runs with its defaults.
+    d["DataTransformerConfig"]["required"] = [k for k in d["DataTransformerConfig"].get("required", ()) if k != "options"]
+    # Annotation datasources and a panel's gridPos as Grafana reads older dashboards: a
+    # datasource named by a string; the iconColor filled in when missing.
+    d["AnnotationQuery"]["properties"]["datasource"] = STRING_OR_REF
+    d["AnnotationQuery"]["required"] = [k for k in d["AnnotationQuery"].get("required", ()) if k != "iconColor"]
     # gnetId: grafana.com's numeric id, written as a number by most exports.
     schema["definitions"]["Dashboard"]["properties"]["gnetId"] = {"type": ["string", "integer"]}
     return schema
