@@ -356,12 +356,25 @@ def _import_report(result, out: str, check: bool, what: str) -> None:
 @click.option("--check", is_flag=True,
               help="Also compile each module in memory and compare it with the input (normalized); "
                    "any difference is reported with its JSON path and nothing is written.")
-def import_grafana_cmd(paths, out: str, check: bool) -> None:
+@click.option("--add-metrics", "add_metrics", is_flag=True,
+              help="Add the metrics the dashboards' Prometheus queries read to [tool.mac.metrics] in "
+                   "pyproject.toml (as \"untyped\"), so promql/unknown-metric knows them.")
+@click.option("--no-baseline", is_flag=True,
+              help="Do not write `ignore=` for the lint errors each dashboard already has.")
+def import_grafana_cmd(paths, out: str, check: bool, add_metrics: bool, no_baseline: bool) -> None:
     """Import Grafana dashboards (files or folders of JSON: classic, API export or Grafana 12
     resource) into dashboards/<name>.py."""
     from .importers import run
 
-    result = run.grafana(paths, out, check=check)
+    pyproject = os.path.join(os.path.dirname(os.path.abspath(out)), "pyproject.toml")
+    if add_metrics:  # declared first, so the baseline does not ignore what they would fix
+        probe = run.grafana(paths, out, baseline=False)
+        if not probe.problems:
+            try:
+                run.add_metrics(probe.metrics, pyproject)
+            except OSError as exc:
+                _os_error(exc, "writing pyproject.toml")
+    result = run.grafana(paths, out, check=check, baseline=not no_baseline)
     _import_report(result, out, check, "dashboard")
     try:
         run.write(result, out)

@@ -89,6 +89,11 @@ def drop(dash: dict) -> Dict[str, int]:
             for t in p.get("targets") or () if isinstance(p.get("targets"), list) else ():
                 if isinstance(t, dict) and _prometheus(t, p):
                     take(t, PROMETHEUS_TARGET_KEYS)
+                if isinstance(t, dict) and isinstance(t.get("datasource"), dict):
+                    take(t["datasource"], set(t["datasource"]) - {"type", "uid"})
+            if isinstance(p.get("datasource"), dict):
+                # A datasource reference is read by type and uid (old exports add name, default).
+                take(p["datasource"], set(p["datasource"]) - {"type", "uid"})
 
     visit(dash.get("panels"))
     return gone

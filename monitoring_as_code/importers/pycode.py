@@ -40,7 +40,9 @@ def identifier(text: str, fallback: str = "dashboard") -> str:
 
 
 class Writer:
-    def __init__(self, expressions: bool = False) -> None:
+    def __init__(self, expressions: bool = False, ignores=None) -> None:
+        # id(object) → lint rules to ignore on it (baseline.py), written with a comment.
+        self.ignores = ignores or {}
         # expressions: multi-line strings (PromQL as the user laid it out) as blocks.
         self.expressions = expressions
         self.variables: Dict[int, str] = {}  # id(rule) → the module variable holding it
@@ -75,6 +77,8 @@ class Writer:
             if _same(value, default):
                 continue
             out.append((f.name, value))
+        if id(obj) in self.ignores:
+            out.append(("ignore", Commented(list(self.ignores[id(obj)]), "as imported: see `mac import` in the README")))
         return [a for a in out if a[0] is None] + [a for a in out if a[0] is not None]
 
     def flat(self, value) -> str:
@@ -86,6 +90,8 @@ class Writer:
             return f"DataSourceName({string(str(value))})"
         if id(value) in self.variables:
             return self.variables[id(value)]
+        if isinstance(value, Commented):
+            return self.flat(value.value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             name = type(value).__name__
             self.names.add(name)
@@ -123,7 +129,8 @@ class Writer:
         """Source of value starting at `column` of a line indented by `indent`: one line if
         it fits, else one item per line, indented by four more, closing at `indent`."""
         one = self.flat(value)
-        if column + len(one) <= WIDTH or one in self.constants.values():
+        commented = id(value) in self.ignores
+        if (column + len(one) <= WIDTH and not commented) or one in self.constants.values():
             return one
         if isinstance(value, P.Query) and _bare(value):
             return one
@@ -146,7 +153,8 @@ class Writer:
             return one
         parts = [pad + head + (block(v, inner) if head == "expr=" and self._multiline(v) else
                                self.render(v.strip() if head == "expr=" and self.expressions else v,
-                                           inner + len(head), inner)) + "," for head, v in items]
+                                           inner + len(head), inner)) + ","
+                 + (f"  # {v.comment}" if isinstance(v, Commented) else "") for head, v in items]
         return opening + "\n" + "\n".join(parts) + "\n" + " " * indent + closing
 
     # ---- a module ----------------------------------------------------------------------
@@ -173,6 +181,13 @@ class Writer:
             lines.append(f"{name} = {text}")
             self.constants[text] = name
         return lines
+
+
+class Commented:
+    """A value written with a comment after it."""
+
+    def __init__(self, value, comment: str) -> None:
+        self.value, self.comment = value, comment
 
 
 def block(text: str, indent: int = 0) -> str:
@@ -219,11 +234,11 @@ def _walk(value):
             yield from _walk(v)
 
 
-def module(dashboard, variable: str, origin: str) -> str:
+def module(dashboard, variable: str, origin: str, ignores=None) -> str:
     """The source of a definition module holding one dashboard."""
     from .. import model, options
 
-    writer = Writer()
+    writer = Writer(ignores=ignores)
     constants = writer.hoist(dashboard)
     body = f"{variable} = " + writer.render(dashboard, len(variable) + 3, 0)
     model_names = sorted(n for n in writer.names if hasattr(model, n))

@@ -27,13 +27,18 @@ def _has_extra(obj) -> bool:
     return any(getattr(o, "extra", None) or getattr(o, "field_extra", None) for o in _walk(obj))
 
 
-def grafana(paths, out: str, check: bool = False) -> Imported:
+def grafana(paths, out: str, check: bool = False, baseline: bool = True) -> Imported:
+    """baseline: lint each imported dashboard and write an `ignore` of each rule it breaks on
+    the object it breaks it on (baseline.py), so the imported tree compiles."""
+    from .. import lint
     from . import grafana_json
+    from .baseline import ignores as find_ignores
     from .dashboard import import_dashboard
     from .pycode import identifier, module
     from .roundtrip import check as roundtrip
 
     result = Imported()
+    config = lint.load_config(os.path.dirname(os.path.abspath(out)))
     taken = {os.path.splitext(f)[0] for f in os.listdir(out)} if os.path.isdir(out) else set()
     taken |= {"__init__", "common"}
     files = grafana_json.dashboard_files(paths)
@@ -52,7 +57,13 @@ def grafana(paths, out: str, check: bool = False) -> Imported:
         while name in taken:
             name, i = f"{identifier(dashboard.title)}_{i}", i + 1
         taken.add(name)
-        source = module(dashboard, name, os.path.basename(path))
+        found = find_ignores(dashboard, config) if baseline else {}
+        if found:
+            rules = sorted({r for rs in found.values() for r in rs})
+            result.notes.append(f"{path}: lint errors of the dashboard as it is, ignored where they are: "
+                                + ", ".join(rules))
+        source = module(dashboard, name, os.path.basename(path), found)
+        result.metrics.update(_dashboard_metrics(dashboard))
         for panel in dashboard.all_panels():
             result.panels += 1
             result.panels_with_extra += _has_extra(panel)
@@ -180,3 +191,22 @@ def add_metrics(metrics, pyproject: str) -> int:
         f.write("".join(lines))
     os.replace(tmp, pyproject)
     return len(new)
+
+
+def _dashboard_metrics(dashboard) -> set:
+    """The metric names a dashboard's Prometheus queries read (for --add-metrics)."""
+    from ..lint import _prometheus
+    from ..promql import metric_names, numeric_variables, substitute_grafana_variables
+
+    out = set()
+    for panel in dashboard.all_panels():
+        for query in panel.queries:
+            if not query.expr.strip() or not _prometheus(query, panel, dashboard):
+                continue
+            for text in (substitute_grafana_variables(query.expr), numeric_variables(query.expr)):
+                try:
+                    out.update(n for n in metric_names(text) if n != "mac_var")
+                    break
+                except Exception:  # does not parse: lint says so
+                    continue
+    return out

@@ -104,7 +104,7 @@ class Context:
                     # PromQL only: not another datasource's query (Loki, …), and not an empty
                     # one (Grafana runs no query without an expression).
                     if isinstance(query, Query) and isinstance(query.expr, str) and query.expr.strip() \
-                            and _prometheus(query, panel):
+                            and _prometheus(query, panel, dashboard):
                         out.append(Expression(query.expr, query.source, (query, panel, dashboard),
                                               f"panel {panel.title!r} of dashboard {dashboard.uid}", True))
             self._expressions = out
@@ -154,14 +154,22 @@ def run(defs, config: Optional[Config] = None, rules=ALL, context: Optional[Cont
     return sorted(ctx.problems, key=Diagnostic.sort_key)
 
 
-def _prometheus(query, panel) -> bool:
-    """Whether a query goes to a Prometheus datasource: its own or its panel's reference
-    names another plugin type only when it says so (mac's default is the Prometheus variable)."""
+def _prometheus(query, panel, dashboard) -> bool:
+    """Whether a query goes to a Prometheus datasource: its own or its panel's reference says
+    so by its type, or by the datasource variable it names ($loki is a Loki variable); mac's
+    default is the Prometheus variable."""
+    import re
+
+    from ..model.variables import DatasourceVariable
     from ..options import DataSourceRef
 
+    kinds = {v.name: v.plugin for v in dashboard.variables if isinstance(v, DatasourceVariable)}
     for ref in (query.datasource, panel.datasource):
+        uid = ref.uid if isinstance(ref, DataSourceRef) else ref
         if isinstance(ref, DataSourceRef) and ref.type:
             return ref.type == "prometheus"
-        if ref not in (None, ""):
-            return True
+        if isinstance(uid, str) and uid:
+            m = re.fullmatch(r"\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)\]\]", uid)
+            name = next((g for g in m.groups() if g), None) if m else None
+            return kinds.get(name, "prometheus") == "prometheus"
     return True

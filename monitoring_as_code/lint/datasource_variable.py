@@ -24,9 +24,11 @@ def check(ctx):
         for panel in dashboard.all_panels():
             uid = panel.datasource
             if isinstance(uid, DataSourceRef):
+                if uid.type in ("grafana", "datasource"):
+                    continue  # Grafana's own: annotations and alerts, mixed, the dashboard
                 uid = uid.uid
             # None: Grafana's default datasource; "" (mac's default): the dashboard's variable.
-            if not uid or _variable(uid) in names or uid in ("-- Mixed --", "-- Dashboard --", "-- Grafana --"):
+            if not uid or _variable(uid) in names or uid in ("-- Mixed --", "-- Dashboard --", "-- Grafana --", "grafana"):
                 continue
             ctx.report(panel, f"panel {panel.title!r} uses datasource {uid!r} instead of "
                        f"the dashboard's variable ${{{sorted(names)[0] if names else 'datasource'}}}",

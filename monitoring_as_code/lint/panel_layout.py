@@ -1,4 +1,5 @@
-"""Panels fit the 24-column grid and do not overlap (Grafana would shove them around)."""
+"""Panels fit the 24-column grid (an error) and do not overlap (a warning: Grafana accepts it
+and moves the later panel down, as imported dashboards often rely on)."""
 from ..diagnostics import Severity
 from ..emit.layout import GRID_WIDTH, layout
 from ..model.panels import Row
@@ -35,5 +36,6 @@ def _overlaps(ctx, dashboard, placed) -> None:
     for i, (a, pa) in enumerate(placed):
         for b, pb in placed[:i]:
             if pa.x < pb.x + pb.w and pb.x < pa.x + pa.w and pa.y < pb.y + pb.h and pb.y < pa.y + pa.h:
-                ctx.report(a, f"panel {a.title!r} overlaps panel {b.title!r} (defined at {b.source})",
-                           "move one of them, or drop grid_pos and let mac lay them out", (dashboard,))
+                ctx.report(a, f"panel {a.title!r} overlaps panel {b.title!r} (defined at {b.source}): Grafana "
+                           "moves the later one down", "move one of them, or drop grid_pos and let mac lay them out",
+                           (dashboard,), severity=Severity.WARNING)
