@@ -142,9 +142,10 @@ def test_a_modern_export_round_trips_with_typed_fields_only():
 
     dashboard, migrated, source = _imported(FIXTURES / "modern.json")
     assert check(migrated, source, "imported") == []
-    # Every panel is typed all the way down; the Loki query keeps its own key in its extra.
-    assert [p.title for p in dashboard.all_panels() if _has_extra(p)] == ["Errors in the log"]
-    assert dashboard.all_panels()[4].queries[0].extra == {"queryType": "range"}
+    # Every panel is typed all the way down, the Loki query too: no extra anywhere.
+    assert [p.title for p in dashboard.all_panels() if _has_extra(p)] == []
+    assert "extra=" not in source
+    assert dashboard.all_panels()[4].queries[0].query_type == "range"
     compile(source, "imported.py", "exec")
 
 

@@ -164,7 +164,7 @@ def _mac_options(panel: Panel) -> dict:
 
 _TARGET_FIELDS = (("range", "range"), ("format", "format"), ("interval", "interval"),
                   ("interval_factor", "intervalFactor"), ("step", "step"), ("exemplar", "exemplar"),
-                  ("hide", "hide"), ("editor_mode", "editorMode"))
+                  ("hide", "hide"), ("editor_mode", "editorMode"), ("query_type", "queryType"))
 
 
 def _target(query, index: int, table: bool, ds: dict) -> dict:

@@ -324,7 +324,7 @@ class Importer:
         for key, name, types in (("instant", "instant", bool), ("range", "range", bool), ("format", "format", str),
                                  ("interval", "interval", str), ("intervalFactor", "interval_factor", int),
                                  ("step", "step", int), ("exemplar", "exemplar", bool), ("hide", "hide", bool),
-                                 ("editorMode", "editor_mode", str)):
+                                 ("editorMode", "editor_mode", str), ("queryType", "query_type", str)):
             if key in data and isinstance(data[key], types) and not (types is int and isinstance(data[key], bool)):
                 if name in P.Query.CHOICES and data[key] not in P.Query.CHOICES[name]:
                     continue
@@ -486,12 +486,14 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def import_dashboard(path: str, data: dict) -> Tuple[Dashboard, dict]:
-    """(the model, the input migrated to schema 41)."""
+def import_dashboard(path: str, data: dict, dropped: Optional[dict] = None) -> Tuple[Dashboard, dict]:
+    """(the model, the input migrated to schema 41). dropped: filled with the keys Grafana no
+    longer reads that were left out (inert.py), and how often."""
+    from . import inert
     from .migrate import migrate
 
-    from . import inert
-
     migrated = migrate(path, data)
-    inert.drop(migrated)
+    gone = inert.drop(migrated)
+    if dropped is not None:
+        dropped.update(gone)
     return Importer(path).dashboard(migrated), migrated

@@ -46,7 +46,8 @@ def grafana(paths, out: str, check: bool = False, baseline: bool = True) -> Impo
         result.problems.append(ImportProblem(" ".join(paths), "", "no dashboard files there"))
     for path in files:
         try:
-            dashboard, migrated = import_dashboard(path, grafana_json.read(path))
+            dropped: dict = {}
+            dashboard, migrated = import_dashboard(path, grafana_json.read(path), dropped)
         except ImportProblem as exc:
             result.problems.append(exc)
             continue
@@ -57,6 +58,9 @@ def grafana(paths, out: str, check: bool = False, baseline: bool = True) -> Impo
         while name in taken:
             name, i = f"{identifier(dashboard.title)}_{i}", i + 1
         taken.add(name)
+        if dropped and baseline:
+            result.notes.append(f"{path}: left out what Grafana no longer reads: " + ", ".join(
+                f"{key} ×{n}" for key, n in sorted(dropped.items())))
         found = find_ignores(dashboard, config) if baseline else {}
         if found:
             rules = sorted({r for rs in found.values() for r in rs})

@@ -40,6 +40,7 @@ class Query(Located):
     exemplar: Optional[bool] = None
     hide: Optional[bool] = None
     editor_mode: Optional[str] = None  # code, builder
+    query_type: Optional[str] = None  # another datasource's kind of query (Loki: range, instant)
     ref_id: Optional[str] = None
     # A DataSourceRef, or a bare string written as it is (a name, uid or "$variable").
     datasource: Union[str, o.DataSourceRef, None] = None
