@@ -359,22 +359,25 @@ def _import_report(result, out: str, check: bool, what: str) -> None:
 @click.option("--add-metrics", "add_metrics", is_flag=True,
               help="Add the metrics the dashboards' Prometheus queries read to [tool.mac.metrics] in "
                    "pyproject.toml (as \"untyped\"), so promql/unknown-metric knows them.")
+@click.option("--datasource-variable", "datasource_variable", is_flag=True,
+              help="Rewrite every Prometheus datasource reference to mac's ${datasource} variable.")
 @click.option("--no-baseline", is_flag=True,
               help="Do not write `ignore=` for the lint errors each dashboard already has.")
-def import_grafana_cmd(paths, out: str, check: bool, add_metrics: bool, no_baseline: bool) -> None:
+def import_grafana_cmd(paths, out: str, check: bool, add_metrics: bool, datasource_variable: bool,
+                       no_baseline: bool) -> None:
     """Import Grafana dashboards (files or folders of JSON: classic, API export or Grafana 12
     resource) into dashboards/<name>.py."""
     from .importers import run
 
     pyproject = os.path.join(os.path.dirname(os.path.abspath(out)), "pyproject.toml")
     if add_metrics:  # declared first, so the baseline does not ignore what they would fix
-        probe = run.grafana(paths, out, baseline=False)
+        probe = run.grafana(paths, out, baseline=False, datasource_variable=datasource_variable)
         if not probe.problems:
             try:
                 run.add_metrics(probe.metrics, pyproject)
             except OSError as exc:
                 _os_error(exc, "writing pyproject.toml")
-    result = run.grafana(paths, out, check=check, baseline=not no_baseline)
+    result = run.grafana(paths, out, check=check, baseline=not no_baseline, datasource_variable=datasource_variable)
     _import_report(result, out, check, "dashboard")
     try:
         run.write(result, out)

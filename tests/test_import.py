@@ -275,3 +275,29 @@ def test_add_metrics_declares_what_the_queries_read(tmp_path):
     declared = (tmp_path / "pyproject.toml").read_text()
     assert '"http_requests_total" = "untyped"' in declared and '"up" = "untyped"' in declared
     assert "job" not in declared  # only metric names (the Loki query is not PromQL)
+
+
+def test_datasource_variable_rewrites_prometheus_references(tmp_path):
+    """--datasource-variable: a dashboard on its own $prom variable and a fixed uid ends up on
+    mac's ${datasource}; the Loki panel keeps its datasource; the round trip holds."""
+    data = json.loads((FIXTURES / "modern.json").read_text())
+    variables = data["templating"]["list"]
+    variables[0]["name"] = "prom"
+    text = json.dumps(data).replace("${datasource}", "${prom}")
+    data = json.loads(text)
+    data["panels"][1]["datasource"] = {"type": "prometheus", "uid": "P1809F7CD0C75ACF3"}
+    (tmp_path / "in.json").write_text(json.dumps(data))
+    run = run_mac("import", "grafana", str(tmp_path / "in.json"), "--datasource-variable", "--check",
+                  "--out", str(tmp_path / "dashboards"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    source = (tmp_path / "dashboards" / "api_imported.py").read_text()
+    assert "${prom}" not in source and "P1809F7CD0C75ACF3" not in source and "ignore=" not in source
+    assert 'DatasourceVariable(\n            name="datasource"' in source or 'DatasourceVariable(name="datasource"' in source \
+        or "DatasourceVariable(\n" in source
+    assert 'LOKI = DataSourceRef(type="loki", uid="${loki}")' in source
+    run = run_mac("compile", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    written = json.loads((tmp_path / "build" / "grafana" / "dashboards" / "api-imported.json").read_text())
+    assert {json.dumps(p.get("datasource"), sort_keys=True) for p in written["panels"]} >= {
+        json.dumps({"type": "prometheus", "uid": "${datasource}"}, sort_keys=True)}
+    assert written["templating"]["list"][0]["name"] == "datasource"

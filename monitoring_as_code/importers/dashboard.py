@@ -14,7 +14,7 @@ from .. import options as o
 from ..model import panels as P
 from ..model import variables as V
 from ..model.dashboard import Dashboard
-from ..model.fieldconfig import Link, Override
+from ..model.fieldconfig import Link, Override, PrometheusAnnotation
 from ..model.jsonmap import JsonObject, freeze_json, from_json
 from . import ImportProblem, json_path
 
@@ -43,6 +43,8 @@ class Importer:
     def __init__(self, path: str) -> None:
         self.path = path
         self.plugin_panels = 0
+        # What mac writes for a panel that names no datasource: the dashboard's variable.
+        self.default_ref = None
 
     def fail(self, where, message):
         raise ImportProblem(self.path, json_path(where), message)
@@ -134,12 +136,14 @@ class Importer:
         kwargs["title"] = data.pop("title", "") or ""
         if "description" in data:
             kwargs["description"] = data.pop("description") or ""
-        kwargs["datasource"] = self.datasource(data.pop("datasource", None), where + ["datasource"])
-        if isinstance(kwargs["datasource"], str):  # a bare name or uid: written as it is
+        own = data.pop("datasource", None)
+        kwargs["datasource"] = "" if own is not None and own == self.default_ref else \
+            self.datasource(own, where + ["datasource"])
+        if isinstance(kwargs["datasource"], str) and kwargs["datasource"]:  # a bare name or uid: written as it is
             kwargs["datasource"] = P.DataSourceName(kwargs["datasource"])
         kwargs["grid_pos"] = self.grid_pos(data.pop("gridPos", None) or GRAFANA_GRID_POS, where + ["gridPos"])
         targets = data.pop("targets", None) or []
-        kwargs["queries"] = [self.query(t, i, where + ["targets", i], cls is P.Table) for i, t in enumerate(targets)]
+        kwargs["queries"] = [self.query(t, i, where + ["targets", i], cls is P.Table, own) for i, t in enumerate(targets)]
         options = data.pop("options", None)
         field_config = data.pop("fieldConfig", None)
         if field_config is not None and not isinstance(field_config, dict):
@@ -288,7 +292,7 @@ class Importer:
 
     # ---- queries -----------------------------------------------------------------------
 
-    def query(self, data, index: int, where, table: bool = False) -> P.Query:
+    def query(self, data, index: int, where, table: bool = False, panel_ds=None) -> P.Query:
         if not isinstance(data, dict):
             self.fail(where, "a query (target) is a JSON object")
         from ..emit.grafana import ref_id
@@ -334,7 +338,9 @@ class Importer:
                 kwargs[name] = data.pop(key)
         if "datasource" in data:
             ds = data.pop("datasource")
-            if ds is not None:
+            if ds is not None and ds == panel_ds and ds == self.default_ref:
+                pass  # the panel's, which is the dashboard's variable: mac's default, written so
+            elif ds is not None:
                 kwargs["datasource"] = self.datasource(ds, where + ["datasource"])
         extra = {k: freeze_json(v) for k, v in data.items() if v is not None}
         return P.Query(expr or "", **kwargs, extra=extra)
@@ -417,6 +423,10 @@ class Importer:
         if not isinstance(uid, str) or not uid:
             self.fail(["uid"], "the dashboard has no uid (mac names its output by uid): give it one in Grafana")
         kwargs: Dict[str, Any] = {"title": title, "uid": uid}
+        variables_data = (data.get("templating") or {}).get("list") or ()
+        first = next((v for v in variables_data if isinstance(v, dict) and v.get("type") == "datasource"), None)
+        if first is not None and isinstance(first.get("name"), str) and isinstance(first.get("query"), str):
+            self.default_ref = {"type": first["query"], "uid": "${%s}" % first["name"]}
         kwargs["panels"] = self.panels(data.pop("panels", None), ["panels"])
         if data.get("rows") == []:
             del data["rows"]
@@ -436,7 +446,8 @@ class Importer:
         kwargs["graph_tooltip"] = data.pop("graphTooltip", 0)
         kwargs["editable"] = data.pop("editable", True)
         annotations = (data.pop("annotations", None) or {}).get("list") or []
-        kwargs["annotations"] = [from_json(o.Annotation, a) for a in annotations]
+        kwargs["annotations"] = [from_json(PrometheusAnnotation if _prometheus_annotation(a) else o.Annotation, a)
+                                 for a in annotations]
         kwargs["links"] = [from_json(o.DashboardLink, x) for x in (data.pop("links", None) or ())]
         if isinstance(data.get("timepicker"), dict):
             picker = data.pop("timepicker")
@@ -452,6 +463,11 @@ class Importer:
         if problems:
             self.fail([], "; ".join(problems[:5]))
         return dashboard
+
+
+def _prometheus_annotation(a) -> bool:
+    ds = a.get("datasource") if isinstance(a, dict) else None
+    return isinstance(ds, dict) and ds.get("type") == "prometheus"
 
 
 def _plain_option(option):
@@ -486,13 +502,19 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def import_dashboard(path: str, data: dict, dropped: Optional[dict] = None) -> Tuple[Dashboard, dict]:
+def import_dashboard(path: str, data: dict, dropped: Optional[dict] = None,
+                     datasource_variable: bool = False) -> Tuple[Dashboard, dict]:
     """(the model, the input migrated to schema 41). dropped: filled with the keys Grafana no
-    longer reads that were left out (inert.py), and how often."""
+    longer reads that were left out (inert.py), and how often. datasource_variable: Prometheus
+    references rewritten to ${datasource} (datasource_variable.py)."""
     from . import inert
     from .migrate import migrate
 
     migrated = migrate(path, data)
+    if datasource_variable:
+        from .datasource_variable import rewrite
+
+        rewrite(migrated)
     gone = inert.drop(migrated)
     if dropped is not None:
         dropped.update(gone)

@@ -86,6 +86,8 @@ def _panel(panel: dict) -> dict:
     for t in panel.get("targets") or ():
         t = dict(t) if isinstance(t, dict) else t
         if isinstance(t, dict):
+            if "datasource" in t and t["datasource"] == panel.get("datasource"):
+                del t["datasource"]  # a query without one uses its panel's
             if t.get("instant") is True and t.get("range") is False:
                 del t["range"]  # an instant query runs no range query unless range says so
             _strip(t, DEFAULTS["target"])

@@ -27,7 +27,7 @@ def _has_extra(obj) -> bool:
     return any(getattr(o, "extra", None) or getattr(o, "field_extra", None) for o in _walk(obj))
 
 
-def grafana(paths, out: str, check: bool = False, baseline: bool = True) -> Imported:
+def grafana(paths, out: str, check: bool = False, baseline: bool = True, datasource_variable: bool = False) -> Imported:
     """baseline: lint each imported dashboard and write an `ignore` of each rule it breaks on
     the object it breaks it on (baseline.py), so the imported tree compiles."""
     from .. import lint
@@ -47,7 +47,7 @@ def grafana(paths, out: str, check: bool = False, baseline: bool = True) -> Impo
     for path in files:
         try:
             dropped: dict = {}
-            dashboard, migrated = import_dashboard(path, grafana_json.read(path), dropped)
+            dashboard, migrated = import_dashboard(path, grafana_json.read(path), dropped, datasource_variable)
         except ImportProblem as exc:
             result.problems.append(exc)
             continue

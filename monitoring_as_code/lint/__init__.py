@@ -165,6 +165,8 @@ def _prometheus(query, panel, dashboard) -> bool:
 
     kinds = {v.name: v.plugin for v in dashboard.variables if isinstance(v, DatasourceVariable)}
     for ref in (query.datasource, panel.datasource):
+        if ref == "" and dashboard.datasource_variable is not None:
+            return dashboard.datasource_variable.plugin == "prometheus"  # mac's default: the variable
         uid = ref.uid if isinstance(ref, DataSourceRef) else ref
         if isinstance(ref, DataSourceRef) and ref.type:
             return ref.type == "prometheus"

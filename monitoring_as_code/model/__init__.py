@@ -1,5 +1,5 @@
 from .dashboard import Dashboard
-from .fieldconfig import Link, Override, by_name, by_query, by_regex
+from .fieldconfig import Link, Override, PrometheusAnnotation, by_name, by_query, by_regex
 from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, Gauge, Geomap, GridPos, DataSourceName, Heatmap, Histogram, Logs,
                      NodeGraph, Panel, PieChart, PluginPanel, Query, Row, Stat, StateTimeline, StatusHistory, Table,
                      Text, Threshold, ThresholdsFrom, TimeSeries, from_alert)
@@ -8,10 +8,11 @@ from .variables import (AdHocVariable, ConstantVariable, CustomVariable, Datasou
                         IntervalVariable, JobVariable, QueryVariable, TextBoxVariable)
 
 __all__ = [
-    "AdHocVariable", "AlertList", "AlertRule", "AnnoList", "BarChart", "BarGauge", "Boundary", "ConstantVariable",
-    "CustomVariable", "DashList", "Dashboard", "DataSourceName", "DatasourceVariable", "Gauge", "Geomap", "GridPos", "Heatmap", "Histogram",
-    "InstanceVariable", "IntervalVariable", "JobVariable", "Link", "Logs", "NodeGraph", "Override", "Panel",
-    "PieChart", "PluginPanel", "Query", "QueryVariable", "RecordingRule", "Row", "RuleGroup", "Stat",
-    "StateTimeline", "StatusHistory", "Table", "Text", "TextBoxVariable", "Threshold", "ThresholdsFrom",
-    "TimeSeries", "by_name", "by_query", "by_regex", "from_alert",
+    "AdHocVariable", "AlertList", "AlertRule", "AnnoList", "BarChart", "BarGauge", "Boundary",
+    "ConstantVariable", "CustomVariable", "DashList", "Dashboard", "DataSourceName", "DatasourceVariable",
+    "Gauge", "Geomap", "GridPos", "Heatmap", "Histogram", "InstanceVariable", "IntervalVariable", "JobVariable",
+    "Link", "Logs", "NodeGraph", "Override", "Panel", "PieChart", "PluginPanel", "PrometheusAnnotation",
+    "Query", "QueryVariable", "RecordingRule", "Row", "RuleGroup", "Stat", "StateTimeline", "StatusHistory",
+    "Table", "Text", "TextBoxVariable", "Threshold", "ThresholdsFrom", "TimeSeries", "by_name", "by_query",
+    "by_regex", "from_alert",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple, Union
 
-from ..options import Matcher, Property, RangeMap, RegexMap, SpecialValueMap, ValueMap
+from ..options import Annotation, Matcher, Property, RangeMap, RegexMap, SpecialValueMap, ValueMap
 from .jsonmap import JsonObject
 
 ValueMapping = Union[ValueMap, RangeMap, RegexMap, SpecialValueMap]
@@ -53,3 +53,16 @@ def _override(matcher: str, options: Any, properties) -> Override:
 
     return Override(matcher=Matcher(id=matcher, options=options),
                     properties=tuple(Property(id=camel(k), value=v) for k, v in properties.items()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrometheusAnnotation(Annotation):
+    """An annotation query of a Prometheus datasource: each series `expr` returns marks the
+    times it has a value. The keys are the Prometheus datasource's own (not in Grafana's
+    dashboard schema, which leaves a datasource's annotation keys open)."""
+
+    step: Optional[str] = None
+    title_format: Optional[str] = None
+    text_format: Optional[str] = None
+    tag_keys: Optional[str] = None
+    use_value_for_time: Optional[bool] = None
