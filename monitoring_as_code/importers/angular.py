@@ -72,7 +72,8 @@ def graph_to_timeseries(panel: dict) -> None:
     dash_fill = "dash" if angular.get("dashes") else "solid"
     dash = [angular.get("dashLength", 10) if angular.get("dashLength") is not None else 10,
             angular.get("spaceLength", 10) if angular.get("spaceLength") is not None else 10]
-    for alias, color in (angular.get("aliasColors") or {}).items() if isinstance(angular.get("aliasColors"), dict) else ():
+    alias_colors = angular.get("aliasColors") if isinstance(angular.get("aliasColors"), dict) else {}
+    for alias, color in alias_colors.items():
         if color:
             overrides.append({"matcher": {"id": "byName", "options": alias},
                               "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": color}}]})
@@ -166,7 +167,8 @@ def graph_to_timeseries(panel: dict) -> None:
         graph["stacking"] = {"mode": "normal", "group": "A"}
     y1["custom"] = {k: v for k, v in graph.items() if v is not None}
     y1["nullValueMode"] = angular.get("nullPointMode")
-    options: Dict[str, Any] = {"legend": {"displayMode": "list", "showLegend": True, "placement": "bottom", "calcs": []},
+    options: Dict[str, Any] = {"legend": {"displayMode": "list", "showLegend": True, "placement": "bottom",
+                                          "calcs": []},
                                "tooltip": {"mode": "single", "sort": "none"}}
     legend = angular.get("legend")
     if isinstance(legend, dict):
@@ -338,7 +340,7 @@ def auto_migrate(dash: dict) -> None:
             elif p.get("type") == "heatmap" and not p.get("options"):
                 heatmap_angular(p)
             elif p.get("type") == "text" and ("content" in p or not isinstance(p.get("options"), dict)
-                                               or (p.get("options") or {}).get("mode") not in ("code", "html", "markdown")):
+                                               or p["options"].get("mode") not in ("code", "html", "markdown")):
                 text_panel(p)
 
     visit(dash.get("panels"))

@@ -82,7 +82,8 @@ class Importer:
                     out.append(self.row(*current))
                 current = (item, here, [])
                 if item.get("collapsed"):
-                    current[2].extend(self.panel(p, here + ["panels", j]) for j, p in enumerate(item.get("panels") or ()))
+                    current[2].extend(self.panel(p, here + ["panels", j])
+                                      for j, p in enumerate(item.get("panels") or ()))
                     out.append(self.row(*current))
                     current = None
                 continue
@@ -143,7 +144,8 @@ class Importer:
             kwargs["datasource"] = P.DataSourceName(kwargs["datasource"])
         kwargs["grid_pos"] = self.grid_pos(data.pop("gridPos", None) or GRAFANA_GRID_POS, where + ["gridPos"])
         targets = data.pop("targets", None) or []
-        kwargs["queries"] = [self.query(t, i, where + ["targets", i], cls is P.Table, own) for i, t in enumerate(targets)]
+        kwargs["queries"] = [self.query(t, i, where + ["targets", i], cls is P.Table, own)
+                             for i, t in enumerate(targets)]
         options = data.pop("options", None)
         field_config = data.pop("fieldConfig", None)
         if field_config is not None and not isinstance(field_config, dict):
@@ -354,7 +356,8 @@ class Importer:
         kind = data.pop("type", None)
         cls = VARIABLE_CLASSES.get(kind)
         if cls is None:
-            self.fail(where + ["type"], f"unknown variable type {kind!r} (known: {', '.join(sorted(VARIABLE_CLASSES))})")
+            self.fail(where + ["type"],
+                      f"unknown variable type {kind!r} (known: {', '.join(sorted(VARIABLE_CLASSES))})")
         name = data.pop("name", None)
         if not isinstance(name, str):
             self.fail(where + ["name"], "a variable's name is a string")  # (Grafana loads an empty one)

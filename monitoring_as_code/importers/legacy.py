@@ -246,7 +246,8 @@ def _links_in_options(options, change) -> None:
     for link in options.get("dataLinks") or () if isinstance(options.get("dataLinks"), list) else ():
         if isinstance(link, dict) and isinstance(link.get("url"), str):
             link["url"] = change(link["url"])
-    defaults = (options.get("fieldOptions") or {}).get("defaults") if isinstance(options.get("fieldOptions"), dict) else None
+    field_options = options.get("fieldOptions")
+    defaults = field_options.get("defaults") if isinstance(field_options, dict) else None
     if isinstance(defaults, dict):
         return defaults
     return None

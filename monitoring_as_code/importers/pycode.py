@@ -9,9 +9,8 @@ import keyword
 import re
 from typing import Dict, List, Set
 
-from ..model import AlertRule, RecordingRule, RuleGroup
+from ..model import RecordingRule, RuleGroup
 from ..model import panels as P
-from ..model.jsonmap import JsonObject
 
 WIDTH = 100
 SKIP = ("source", "ignore", "type_problems")
@@ -58,7 +57,8 @@ class Writer:
         positional = POSITIONAL.get(cls, ())
         required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING
                     and f.default_factory is dataclasses.MISSING and not f.kw_only and f.name not in SKIP]
-        if isinstance(obj, (P.Panel, P.Query, P.Row, RecordingRule, RuleGroup)) or type(obj).__name__.endswith("Variable"):
+        if isinstance(obj, (P.Panel, P.Query, P.Row, RecordingRule, RuleGroup)) \
+                or type(obj).__name__.endswith("Variable"):
             positional = tuple(required) or positional
         for f in dataclasses.fields(cls):
             if f.name in SKIP:
@@ -78,7 +78,8 @@ class Writer:
                 continue
             out.append((f.name, value))
         if id(obj) in self.ignores:
-            out.append(("ignore", Commented(list(self.ignores[id(obj)]), "as imported: see `mac import` in the README")))
+            out.append(("ignore", Commented(list(self.ignores[id(obj)]),
+                                            "as imported: see `mac import` in the README")))
         return [a for a in out if a[0] is None] + [a for a in out if a[0] is not None]
 
     def flat(self, value) -> str:

@@ -1,6 +1,7 @@
 from .dashboard import Dashboard
 from .fieldconfig import Link, Override, PrometheusAnnotation, by_name, by_query, by_regex
-from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, Gauge, Geomap, GridPos, DataSourceName, Heatmap, Histogram, Logs,
+from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, DataSourceName, Gauge, Geomap, GridPos, Heatmap,
+                     Histogram, Logs,
                      NodeGraph, Panel, PieChart, PluginPanel, Query, Row, Stat, StateTimeline, StatusHistory, Table,
                      Text, Threshold, ThresholdsFrom, TimeSeries, from_alert)
 from .rules import AlertRule, Boundary, RecordingRule, RuleGroup
