@@ -80,6 +80,7 @@ def python_name(key: str) -> str:
 class Generator:
     def __init__(self):
         self.classes = {}  # emitted class name -> (module, source text, structure)
+        self.structures = {}  # a definition's JSON schema text -> the first class written for it
 
     def resolve(self, schema, defs):
         while "$ref" in schema:
@@ -141,6 +142,13 @@ class Generator:
             if existing[0] != module:
                 self.shared.add(public)
             return public
+        same = self.structures.get(structure)
+        if same is not None and same != public:
+            # Another panel's class with exactly these fields: a subclass, not a second copy.
+            self.classes[public] = [module, f"@dataclass(frozen=True, kw_only=True)\nclass {public}({same}):\n"
+                                            f'    """The fields of {same}."""\n', structure]
+            return public
+        self.structures.setdefault(structure, public)
         self.classes[public] = [module, None, structure]
         outer, self.current = getattr(self, "current", None), name
         self.classes[public][1] = self.render(public, schema, defs, module, prefix, want)
@@ -259,9 +267,12 @@ class Generator:
 
 
 def _mentions(text, name):
+    """Whether a class's source refers to another class (its base or a field's type)."""
     import re
 
-    return re.search(rf"\b{re.escape(name)}\b", text.split(":", 1)[1]) is not None
+    body = re.sub(r"^class \w+", "", text.split("class ", 1)[1] if "class " in text else text)
+    body = "class " + body
+    return re.search(rf"\b{re.escape(name)}\b", body) is not None
 
 
 def main():

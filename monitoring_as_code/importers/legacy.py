@@ -34,6 +34,23 @@ def _panels(dash) -> List[dict]:
     return [p for p in dash.get("panels") or () if isinstance(p, dict)]
 
 
+def each_panel(dash) -> List[dict]:
+    """Every non-row panel, those of rows included, at any depth (the migrations that walk
+    into rows: processPanels in the Go code)."""
+    out = []
+
+    def visit(panels):
+        for p in panels or ():
+            if isinstance(p, dict):
+                if p.get("type") == "row":
+                    visit(p.get("panels"))
+                else:
+                    out.append(p)
+
+    visit(dash.get("panels"))
+    return out
+
+
 def _all_panels(dash) -> List[dict]:
     """Top-level panels and those of collapsed rows."""
     out = []
@@ -535,17 +552,9 @@ def _singlestat(p: dict) -> None:
 def V28(dash):
     """singlestat → stat; variables lose tags, tagsQuery, tagValuesQuery, useTags."""
     dash["schemaVersion"] = 28
-
-    def visit(panels):
-        for p in panels or ():
-            if not isinstance(p, dict):
-                continue
-            if p.get("type") == "row":
-                visit(p.get("panels"))
-            elif p.get("type") in ("singlestat", "grafana-singlestat-panel"):
-                _singlestat(p)
-
-    visit(dash.get("panels"))
+    for p in each_panel(dash):
+        if p.get("type") in ("singlestat", "grafana-singlestat-panel"):
+            _singlestat(p)
     for v in _variables(dash):
         for key in ("tags", "tagsQuery", "tagValuesQuery", "useTags"):
             v.pop(key, None)
@@ -656,24 +665,15 @@ def V30(dash):
 def V31(dash):
     """A merge transformation after every labelsToFields."""
     dash["schemaVersion"] = 31
-
-    def visit(panels):
-        for p in panels or ():
-            if not isinstance(p, dict):
-                continue
-            if p.get("type") == "row":
-                visit(p.get("panels"))
-                continue
-            ts = p.get("transformations")
-            if isinstance(ts, list) and any(isinstance(t, dict) and t.get("id") == "labelsToFields" for t in ts):
-                out = []
-                for t in ts:
-                    out.append(t)
-                    if isinstance(t, dict) and t.get("id") == "labelsToFields":
-                        out.append({"id": "merge", "options": {}})
-                p["transformations"] = out
-
-    visit(dash.get("panels"))
+    for p in each_panel(dash):
+        ts = p.get("transformations")
+        if isinstance(ts, list) and any(isinstance(t, dict) and t.get("id") == "labelsToFields" for t in ts):
+            out = []
+            for t in ts:
+                out.append(t)
+                if isinstance(t, dict) and t.get("id") == "labelsToFields":
+                    out.append({"id": "merge", "options": {}})
+            p["transformations"] = out
 
 
 def V32(dash):

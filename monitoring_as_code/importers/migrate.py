@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 from . import ImportProblem
+from .legacy import each_panel
 
 LATEST = 41
 # Grafana's Go migrations start at 10; mac follows them from 14 (V15, legacy.py) on.
@@ -46,52 +47,32 @@ def _cell_options(mode: str) -> dict:
 def V38(dash: dict) -> None:
     """Table cells: custom.displayMode becomes custom.cellOptions (defaults and overrides)."""
     dash["schemaVersion"] = 38
-
-    def visit(panels):
-        for p in panels or ():
-            if not isinstance(p, dict):
-                continue
-            if p.get("type") == "row":
-                visit(p.get("panels"))
-                continue
-            if p.get("type") != "table":
-                continue
-            fc = p.get("fieldConfig")
-            custom = ((fc or {}).get("defaults") or {}).get("custom") if isinstance(fc, dict) else None
-            if not isinstance(custom, dict):
-                continue
-            if "displayMode" in custom:
-                if isinstance(custom["displayMode"], str):
-                    custom["cellOptions"] = _cell_options(custom["displayMode"])
-                del custom["displayMode"]
-            for override in fc.get("overrides") or ():
-                for prop in (override.get("properties") or ()) if isinstance(override, dict) else ():
-                    if isinstance(prop, dict) and prop.get("id") == "custom.displayMode":
-                        prop["id"] = "custom.cellOptions"
-                        if isinstance(prop.get("value"), str):
-                            prop["value"] = _cell_options(prop["value"])
-
-    visit(dash.get("panels"))
+    for p in each_panel(dash):
+        fc = p.get("fieldConfig")
+        custom = ((fc or {}).get("defaults") or {}).get("custom") if isinstance(fc, dict) else None
+        if p.get("type") != "table" or not isinstance(custom, dict):
+            continue
+        if "displayMode" in custom:
+            if isinstance(custom["displayMode"], str):
+                custom["cellOptions"] = _cell_options(custom["displayMode"])
+            del custom["displayMode"]
+        for override in fc.get("overrides") or ():
+            for prop in (override.get("properties") or ()) if isinstance(override, dict) else ():
+                if isinstance(prop, dict) and prop.get("id") == "custom.displayMode":
+                    prop["id"] = "custom.cellOptions"
+                    if isinstance(prop.get("value"), str):
+                        prop["value"] = _cell_options(prop["value"])
 
 
 def V39(dash: dict) -> None:
     """timeSeriesTable transformations: refIdToStat {A: "mean"} becomes {A: {stat: "mean"}}."""
     dash["schemaVersion"] = 39
-
-    def visit(panels):
-        for p in panels or ():
-            if not isinstance(p, dict):
-                continue
-            if p.get("type") == "row":
-                visit(p.get("panels"))
-                continue
-            for t in p.get("transformations") or ():
-                if isinstance(t, dict) and t.get("id") == "timeSeriesTable" and isinstance(t.get("options"), dict):
-                    stats = t["options"].get("refIdToStat")
-                    if isinstance(stats, dict):
-                        t["options"] = {ref: {"stat": stat} for ref, stat in stats.items()}
-
-    visit(dash.get("panels"))
+    for p in each_panel(dash):
+        for t in p.get("transformations") or ():
+            if isinstance(t, dict) and t.get("id") == "timeSeriesTable" and isinstance(t.get("options"), dict):
+                stats = t["options"].get("refIdToStat")
+                if isinstance(stats, dict):
+                    t["options"] = {ref: {"stat": stat} for ref, stat in stats.items()}
 
 
 def V40(dash: dict) -> None:

@@ -5,15 +5,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping, Optional, Tuple, Union  # noqa: F401
 
 from ..model.jsonmap import JsonObject
-from .common import (  # noqa: F401
-    GraphThresholdsStyleConfig,
-    HideSeriesConfig,
-    LineStyle,
-    ScaleDistributionConfig,
-    StackingConfig,
-    VizLegendOptions,
-    VizTooltipOptions,
-)
+from .common import VizLegendOptions, VizTooltipOptions  # noqa: F401
+from .timeseries import TimeSeriesFieldConfig  # noqa: F401
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,46 +18,5 @@ class TrendOptions(JsonObject):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrendFieldConfig(JsonObject):
-    draw_style: Optional[str] = None
-    gradient_mode: Optional[str] = None
-    thresholds_style: Optional[GraphThresholdsStyleConfig] = None
-    transform: Optional[str] = None
-    line_color: Optional[str] = None
-    line_width: Optional[float] = None
-    line_interpolation: Optional[str] = None
-    line_style: Optional[LineStyle] = None
-    fill_color: Optional[str] = None
-    fill_opacity: Optional[float] = None
-    show_points: Optional[str] = None
-    point_size: Optional[float] = None
-    point_color: Optional[str] = None
-    axis_placement: Optional[str] = None
-    axis_color_mode: Optional[str] = None
-    axis_label: Optional[str] = None
-    axis_width: Optional[float] = None
-    axis_soft_min: Optional[float] = None
-    axis_soft_max: Optional[float] = None
-    axis_grid_show: Optional[bool] = None
-    scale_distribution: Optional[ScaleDistributionConfig] = None
-    axis_centered_zero: Optional[bool] = None
-    bar_alignment: Optional[int] = None
-    bar_width_factor: Optional[float] = None
-    stacking: Optional[StackingConfig] = None
-    hide_from: Optional[HideSeriesConfig] = None
-    insert_nulls: Optional[Union[bool, float]] = None
-    span_nulls: Optional[Union[bool, float]] = None
-    fill_below_to: Optional[str] = None
-    point_symbol: Optional[str] = None
-    axis_border_show: Optional[bool] = None
-    bar_max_width: Optional[float] = None
-    CHOICES: ClassVar[Mapping[str, Tuple[Any, ...]]] = {
-        'draw_style': ('line', 'bars', 'points'),
-        'gradient_mode': ('none', 'opacity', 'hue', 'scheme'),
-        'transform': ('constant', 'negative-Y'),
-        'line_interpolation': ('linear', 'smooth', 'stepBefore', 'stepAfter'),
-        'show_points': ('auto', 'never', 'always'),
-        'axis_placement': ('auto', 'top', 'right', 'bottom', 'left', 'hidden'),
-        'axis_color_mode': ('text', 'series'),
-        'bar_alignment': (-1, 0, 1),
-    }
+class TrendFieldConfig(TimeSeriesFieldConfig):
+    """The fields of TimeSeriesFieldConfig."""
