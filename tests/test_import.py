@@ -302,3 +302,18 @@ def test_datasource_variable_rewrites_prometheus_references(tmp_path):
     assert {json.dumps(p.get("datasource"), sort_keys=True) for p in written["panels"]} >= {
         json.dumps({"type": "prometheus", "uid": "${datasource}"}, sort_keys=True)}
     assert written["templating"]["list"][0]["name"] == "datasource"
+
+
+@pytest.mark.skipif(not MIXINS.is_dir(), reason="../shared/corpus/mixins is not here")
+def test_import_compile_import_is_stable_on_the_corpus():
+    """Importing mac's own output gives equivalent Python: it compiles to the same bytes, and
+    one more round gives the same Python (the first re-import writes out what mac had filled
+    in, such as the built-in annotation; after that nothing changes)."""
+    for path in sorted(MIXINS.glob("*/dashboards/*")):
+        _, _, source = _imported(path)
+        compiled = compiled_json(source, "imported")
+        again, _ = import_dashboard("again.json", compiled)
+        second = module(again, "imported", "again.json")
+        assert compiled_json(second, "imported") == compiled, path
+        third, _ = import_dashboard("again.json", compiled_json(second, "imported"))
+        assert module(third, "imported", "again.json") == second, path

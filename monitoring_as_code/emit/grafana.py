@@ -66,10 +66,13 @@ def _ref(value, ds: dict):
 
 
 def _put(out: dict, key: str, value) -> None:
-    """Set key when the model gives a value (None and empty collections are not written)."""
-    if value is None or value == () or value == {}:
+    """Set key when the model gives a value (None, and what is empty as JSON, are not written)."""
+    if value is None:
         return
-    out[key] = plain(value)
+    data = plain(value)
+    if data == [] or data == {}:
+        return
+    out[key] = data
 
 
 def _steps(panel: Panel):
