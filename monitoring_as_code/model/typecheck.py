@@ -67,9 +67,15 @@ def mismatch(value, hint):
         return None
     origin = typing.get_origin(hint)
     if origin is typing.Union:
-        reasons = [mismatch(value, a) for a in typing.get_args(hint)]
-        if any(r is None for r in reasons):
+        args = typing.get_args(hint)
+        if value is None and _NONE in args:
             return None
+        reasons = []
+        for a in args:  # the first that fits ends it: reasons are only built for a misfit
+            reason = mismatch(value, a)
+            if reason is None:
+                return None
+            reasons.append(reason)
         special = [r for r in reasons if r and ("set" in r or "characters" in r)]
         return special[0] if special else f"is {_describe(value)}, not {_name(hint)}"
     if hint is _NONE:
@@ -121,6 +127,8 @@ def check(obj) -> List[str]:
     found = []
     for name, hint, default in _hints(type(obj)):
         value = getattr(obj, name)
+        if value is default or (value is None and default is None):
+            continue  # a field left at its default (None, (), "", False) is fine by construction
         if _is_mapping_field(hint):
             if not (value is None or isinstance(value, collections.abc.Mapping) or pairs(value)):
                 found.append(f"{type(obj).__name__}.{name} is {_describe(value)}, not a dict")
@@ -134,6 +142,7 @@ def check(obj) -> List[str]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
 def _is_mapping_field(hint) -> bool:
     """Labels and annotations: a dict or its stored form, pairs (nothing else besides None)."""
     args = [a for a in typing.get_args(hint) if a is not _NONE]
@@ -155,6 +164,11 @@ def check_tree(defs) -> None:
         obj.add_type_problems(check(obj))
 
 
+@functools.lru_cache(maxsize=None)
+def _walked_fields(cls) -> Tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in ("source", "ignore", "type_problems"))
+
+
 def objects(defs):
     """Every model object of the tree (each once), with the dashboard or group it is in."""
     from .base import Located
@@ -169,12 +183,14 @@ def objects(defs):
         seen.add(id(obj))
         yield obj, owners
         inner = (obj, *owners) if isinstance(obj, (Dashboard, RuleGroup)) else owners
-        for f in dataclasses.fields(obj):
-            if f.name in ("source", "ignore", "type_problems"):
-                continue
-            value = getattr(obj, f.name)
-            for item in (value if isinstance(value, tuple) else (value,)):
-                yield from visit(item, inner)
+        for name in _walked_fields(type(obj)):
+            value = getattr(obj, name)
+            if isinstance(value, Located):
+                yield from visit(value, inner)
+            elif isinstance(value, tuple):
+                for item in value:
+                    if isinstance(item, Located):  # (strings, numbers, option objects: nothing to visit)
+                        yield from visit(item, inner)
 
     for group in defs.groups:
         yield from visit(group, ())
