@@ -336,7 +336,7 @@ def import_group() -> None:
     JSON path or line) and nothing is written, exit 1."""
 
 
-def _import_report(result, out: str, check: bool, what: str) -> None:
+def _import_report(result) -> None:
     for note in result.notes:
         click.echo(f"mac: note: {note}", err=True)
     for problem in result.problems:
@@ -369,7 +369,7 @@ def import_grafana_cmd(paths, out: str, check: bool, add_metrics: bool, datasour
     resource) into dashboards/<name>.py."""
     from .importers import run
 
-    pyproject = os.path.join(os.path.dirname(os.path.abspath(out)), "pyproject.toml")
+    pyproject = run.pyproject_beside(out)
     if add_metrics:  # declared first, so the baseline does not ignore what they would fix
         probe = run.grafana(paths, out, baseline=False, datasource_variable=datasource_variable)
         if not probe.problems:
@@ -378,13 +378,13 @@ def import_grafana_cmd(paths, out: str, check: bool, add_metrics: bool, datasour
             except OSError as exc:
                 _os_error(exc, "writing pyproject.toml")
     result = run.grafana(paths, out, check=check, baseline=not no_baseline, datasource_variable=datasource_variable)
-    _import_report(result, out, check, "dashboard")
+    _import_report(result)
     try:
         run.write(result, out)
     except OSError as exc:
         _os_error(exc, "writing the imported modules")
     share = 100.0 * result.panels_with_extra / result.panels if result.panels else 0.0
-    click.echo(f"mac: imported {len([f for f in result.files if not f.endswith('__init__.py')])} dashboard(s) "
+    click.echo(f"mac: imported {result.modules} dashboard(s) "
                f"into {out} ({result.panels} panels, {result.panels_with_extra} with extra: {share:.1f} %)"
                + ("; round trip: no difference" if check else ""))
 
@@ -397,25 +397,24 @@ def import_grafana_cmd(paths, out: str, check: bool, add_metrics: bool, datasour
               help="Also compile each module in memory and compare its rule groups with the input; "
                    "any difference is reported and nothing is written.")
 @click.option("--add-metrics", "add_metrics", is_flag=True,
-              help="Add the metrics the rules read to [tool.mac.metrics] in pyproject.toml (as gauges "
-                   "unless the name says counter), so promql/unknown-metric knows them.")
+              help="Add the metrics the rules read to [tool.mac.metrics] in pyproject.toml (as \"untyped\"), "
+                   "so promql/unknown-metric knows them.")
 def import_rules_cmd(paths, out: str, check: bool, add_metrics: bool) -> None:
     """Import Prometheus rule files, Kubernetes PrometheusRule manifests and Mimir/Cortex
     namespace files into alerts/<file>.py."""
     from .importers import run
 
     result = run.rules(paths, out, check=check)
-    _import_report(result, out, check, "rules")
+    _import_report(result)
     try:
         run.write(result, out)
         if add_metrics:
-            added = run.add_metrics(result.metrics, os.path.join(os.path.dirname(os.path.abspath(out)), "pyproject.toml"))
+            added = run.add_metrics(result.metrics, run.pyproject_beside(out))
             click.echo(f"mac: added {added} metric(s) to [tool.mac.metrics]")
     except OSError as exc:
         _os_error(exc, "writing the imported modules")
-    rules = sum(source.count("= AlertRule(") + source.count("= RecordingRule(") for source in result.files.values())
-    click.echo(f"mac: imported {rules} rule(s) from {len([f for f in result.files if not f.endswith('__init__.py')])} "
-               f"file(s) into {out}" + ("; round trip: no difference" if check else ""))
+    click.echo(f"mac: imported {result.rules} rule(s) from {result.modules} file(s) into {out}"
+               + ("; round trip: no difference" if check else ""))
 
 
 if __name__ == "__main__":

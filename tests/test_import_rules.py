@@ -6,8 +6,6 @@ import shutil
 import pytest
 
 from conftest import ROOT, run_mac
-from monitoring_as_code.importers import ImportProblem
-from monitoring_as_code.importers import rules as R
 from monitoring_as_code.importers.run import rules as import_rules
 
 RULES = ROOT / "tests" / "fixtures" / "import" / "rules"

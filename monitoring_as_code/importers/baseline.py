@@ -11,7 +11,7 @@ from ..diagnostics import Severity
 from ..load import Definitions
 from ..model.base import Located
 from ..model.dashboard import Dashboard
-from ..model.panels import Panel, Query, Row
+from ..model.panels import Query
 
 
 class _Recording(lint.Context):
@@ -44,12 +44,7 @@ def ignores(dashboard: Dashboard, config) -> Dict[int, Tuple[str, ...]]:
     defs = Definitions(dashboards=(dashboard,))
     ctx = _Recording(defs, config)
     lint.run(defs, config, context=ctx)
-    kinds = (Panel, Row, Dashboard)
-    out = {}
-    for obj_id, rules in ctx.found.items():
-        out[obj_id] = tuple(sorted(rules))
-    # Keep only objects the writer renders (panels, rows, variables, the dashboard).
+    # Only objects the writer renders an `ignore` on: panels, rows, variables, the dashboard.
     known = {id(dashboard)} | {id(p) for p in dashboard.panels} | {id(p) for p in dashboard.all_panels()} \
         | {id(v) for v in dashboard.variables}
-    del kinds
-    return {k: v for k, v in out.items() if k in known}
+    return {k: tuple(sorted(rules)) for k, rules in ctx.found.items() if k in known}

@@ -42,7 +42,6 @@ def is_plugin_id(kind: str) -> bool:
 class Importer:
     def __init__(self, path: str) -> None:
         self.path = path
-        self.plugin_panels = 0
         # What mac writes for a panel that names no datasource: the dashboard's variable.
         self.default_ref = None
 
@@ -132,7 +131,6 @@ class Importer:
                           f"({', '.join(sorted(PANEL_CLASSES))}) and not a plugin id (<org>-<name>-panel)")
             cls = P.PluginPanel
             kwargs["type"] = kind
-            self.plugin_panels += 1
         data.pop("id", None)
         kwargs["title"] = data.pop("title", "") or ""
         if "description" in data:
@@ -471,12 +469,6 @@ class Importer:
 def _prometheus_annotation(a) -> bool:
     ds = a.get("datasource") if isinstance(a, dict) else None
     return isinstance(ds, dict) and ds.get("type") == "prometheus"
-
-
-def _plain_option(option):
-    from ..model.jsonmap import to_json
-
-    return to_json(option)
 
 
 def _all_problems(dashboard) -> List[str]:

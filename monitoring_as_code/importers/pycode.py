@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import keyword
+import math
 import re
 from typing import Dict, List, Set
 
@@ -16,6 +17,12 @@ WIDTH = 100
 SKIP = ("source", "ignore", "type_problems")
 # Fields written positionally (in this order) when they come first.
 POSITIONAL = {P.Threshold: ("value", "color"), P.GridPos: ("x", "y", "w", "h")}
+
+
+def docstring(text: str) -> str:
+    """A module docstring holding text from the input (a title, a file name): written as an
+    escaped literal, so nothing in it can end the string and become code."""
+    return string(text)
 
 
 def string(s: str) -> str:
@@ -106,8 +113,8 @@ class Writer:
             return "[" + ", ".join(self.flat(v) for v in value) + "]"
         if isinstance(value, str):
             return string(value)
-        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-            return repr(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"float({str(value)!r})"  # nan, inf: not Python literals (value/finite reports them)
         return repr(value)
 
     def _expr(self, key, value) -> str:
@@ -244,8 +251,7 @@ def module(dashboard, variable: str, origin: str, ignores=None) -> str:
     body = f"{variable} = " + writer.render(dashboard, len(variable) + 3, 0)
     model_names = sorted(n for n in writer.names if hasattr(model, n))
     option_names = sorted(n for n in writer.names if n not in model_names and hasattr(options, n))
-    lines = [f'"""{dashboard.title or dashboard.uid}: imported by `mac import grafana` from {origin}."""'.replace(
-        "\\", "/")]
+    lines = [docstring(f"{dashboard.title or dashboard.uid}: imported by `mac import grafana` from {origin}.")]
     lines += _imports("monitoring_as_code", model_names)
     lines += _imports("monitoring_as_code.options", option_names)
     lines.append("")
@@ -295,7 +301,7 @@ def rules_module(groups, origin: str) -> str:
         taken.add(name)
         blocks.append(f"{name} = " + writer.render(group, len(name) + 3, 0))
     names = sorted(writer.names)
-    head = [f'"""Imported by `mac import rules` from {origin}."""'.replace("\\", "/")]
+    head = [docstring(f"Imported by `mac import rules` from {origin}.")]
     head += _imports("monitoring_as_code", names)
     return "\n".join(head) + "\n\n" + "\n\n".join(blocks) + "\n"
 

@@ -16,9 +16,20 @@ class Imported:
     # --check: (input file, JSON path, value in the input, value compiled back)
     differences: List[Tuple[str, str, object, object]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)  # what was changed on purpose, said on stderr
+    rules: int = 0
     panels: int = 0
     panels_with_extra: int = 0
     metrics: set = field(default_factory=set)
+
+
+    @property
+    def modules(self) -> int:
+        return len([f for f in self.files if not f.endswith("__init__.py")])
+
+
+def pyproject_beside(out: str) -> str:
+    """The pyproject.toml of the tree an import writes into (out's parent folder)."""
+    return os.path.join(os.path.dirname(os.path.abspath(out)), "pyproject.toml")
 
 
 def _has_extra(obj) -> bool:
@@ -38,7 +49,7 @@ def grafana(paths, out: str, check: bool = False, baseline: bool = True, datasou
     from .roundtrip import check as roundtrip
 
     result = Imported()
-    config = lint.load_config(os.path.dirname(os.path.abspath(out)))
+    config = lint.load_config(os.path.dirname(pyproject_beside(out)))
     taken = {os.path.splitext(f)[0] for f in os.listdir(out)} if os.path.isdir(out) else set()
     taken |= {"__init__", "common"}
     files = grafana_json.dashboard_files(paths)
@@ -95,6 +106,9 @@ def rules(paths, out: str, check: bool = False) -> Imported:
     writes every group into one rule file, where Prometheus needs unique names): a repeated
     name is prefixed with its module. A rule identical to one imported from an earlier file
     (mixins include each other's) is kept once."""
+    import dataclasses
+
+    from ..promql import metric_names
     from . import rules as R
     from .pycode import identifier, rules_module
     from .roundtrip import rule_differences
@@ -139,8 +153,6 @@ def rules(paths, out: str, check: bool = False) -> Imported:
             if group_name != group.name:
                 result.notes.append(f"{path}: group {group.name!r} is named {group_name!r}: the name is taken")
             group_names.add(group_name)
-            import dataclasses
-
             kept.append(dataclasses.replace(group, name=group_name, rules=tuple(r for r, _ in rules)))
             inputs.append(dict(data, name=group_name, rules=[d for _, d in rules]))
         if not kept:
@@ -151,9 +163,8 @@ def rules(paths, out: str, check: bool = False) -> Imported:
         result.files[os.path.join(out, f"{name}.py")] = source
         for group in kept:
             recorded.update(r.record for r in group.rules if isinstance(r, R.RecordingRule))
+            result.rules += len(group.rules)
             for rule in group.rules:
-                from ..promql import metric_names
-
                 try:
                     result.metrics.update(metric_names(rule.expr))
                 except Exception:  # an expression mac cannot parse: lint says so at compile
