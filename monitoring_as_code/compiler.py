@@ -14,11 +14,11 @@ def emitters():
     """(emitters, stack emitters); stack emitters also see the files emitted so far
     (prometheus.yml lists the rule files). Imported on use: parallel.py forks its workers
     before this process needs YAML and the stack."""
-    from .emit import (alertmanager, grafana, grafana_provisioning, nginx, prometheus_config, prometheus_rules,
-                       promtool_tests, sentry)
+    from .emit import (alertmanager, folders, grafana, grafana_provisioning, nginx, prometheus_config,
+                       prometheus_rules, promtool_tests, sentry)
 
-    return (grafana, prometheus_rules, promtool_tests), (prometheus_config, alertmanager, grafana_provisioning,
-                                                         nginx, sentry)
+    return (grafana, folders, prometheus_rules, promtool_tests), (prometheus_config, alertmanager,
+                                                                  grafana_provisioning, nginx, sentry)
 
 
 class Refused(Exception):
@@ -73,19 +73,34 @@ def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None, staged: 
     return dict(sorted(files.items()))
 
 
+def load_config(src: str, grafana: Optional[str] = None):
+    """[tool.mac], with `mac compile --grafana N` over its `grafana`."""
+    import dataclasses
+
+    config = lint.load_config(src)
+    return dataclasses.replace(config, grafana=grafana) if grafana else config
+
+
+def target(defs: Definitions, config) -> Definitions:
+    """The definitions, told which Grafana the output is for."""
+    defs.grafana, defs.grafana_alerting = config.grafana, config.grafana_alerting
+    return defs
+
+
 def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, staging=None,
-                 strict: bool = False) -> Result:
+                 strict: bool = False, grafana: Optional[str] = None) -> Result:
     """parallel: on a large tree, compile dashboards on every core (parallel.py); the result
     then holds no Dashboard objects, only their files, problems and count. staging (a
-    write.Staging): where those workers may write their files at once (listed in `staged`)."""
+    write.Staging): where those workers may write their files at once (listed in `staged`).
+    grafana: the Grafana version to write for, over [tool.mac] grafana."""
     from . import parallel as parallel_
     from .testing.collect import collect
 
     if parallel and not debug and parallel_.worthwhile(src):
-        return parallel_.compile_tree(src, staging, strict=strict)
+        return parallel_.compile_tree(src, staging, strict=strict, grafana=grafana)
 
-    defs = load(src, debug=debug)
-    config = lint.load_config(src)
+    config = load_config(src, grafana)
+    defs = target(load(src, debug=debug), config)
     defs.tests, test_problems = collect(defs, staging, require_tests=strict or config.require_tests)
     defs.problems.extend(test_problems)
     result = Result(defs, sorted([*config.problems, *lint.run(defs, config)], key=Diagnostic.sort_key))
@@ -103,6 +118,6 @@ def check_tree(src: str = ".") -> Result:
     """Load and lint only: what `mac diff` needs of each revision (the definitions, and whether
     they pass lint). Boundary tests are not derived and nothing is emitted: on a tree of
     10,000 alerts that is most of a compile."""
-    defs = load(src)
-    config = lint.load_config(src)
+    config = load_config(src)
+    defs = target(load(src), config)
     return Result(defs, sorted([*config.problems, *lint.run(defs, config)], key=Diagnostic.sort_key))

@@ -40,6 +40,10 @@ class Definitions:
     # (recording rules for the metric catalog, alerts for thresholds_from) without linting
     # them again (parallel.py).
     groups_elsewhere: Tuple[RuleGroup, ...] = ()
+    # What the output is for ([tool.mac] grafana / grafana_alerting, or `--grafana`): set by
+    # the compiler before emitting; the emitters choose the form from it.
+    grafana: str = "11"
+    grafana_alerting: bool = False
 
     @property
     def alerts(self) -> Tuple[AlertRule, ...]:

@@ -12,19 +12,20 @@ import os
 import pickle
 import traceback
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from . import lint
 from .diagnostics import Diagnostic
 from .emit import grafana
-from .lint import dashboard_schema, unique_uid
+from .lint import dashboard_folder, dashboard_schema, unique_uid
 from .load import Definitions, definition_files, loading
+from .model.folder import Folder
 from .source import Source, display_path
 
 # Below this many dashboard modules a fork costs more than it saves.
 PARALLEL_FROM = 100
 # Rules that compare dashboards with each other: run here, over every shard's summaries.
-TREE_RULES = (unique_uid,)
+TREE_RULES = (unique_uid, dashboard_folder)
 SHARD_RULES = tuple(r for r in lint.ALL if r not in TREE_RULES)
 
 
@@ -36,6 +37,7 @@ class DashboardSummary:
     title: str
     source: Source
     ignore: Tuple[str, ...]
+    folder: Optional[Folder] = None
 
 
 @dataclass
@@ -62,7 +64,7 @@ def _dashboard_files(src: str) -> List[str]:
 
 
 def _shard(loader, files: List[str], claim, order: dict, config, groups, staging=None,
-           known_metrics=None) -> ShardResult:
+           known_metrics=None, shared=None) -> ShardResult:
     """In a worker: claim chunks of dashboard modules until none are left; import, lint and
     emit each chunk. Chunks are claimed, not dealt out, so a worker that drew quick modules
     takes more and both finish together."""
@@ -87,7 +89,9 @@ def _shard(loader, files: List[str], claim, order: dict, config, groups, staging
             else:
                 loader.seen.discard(id(d))  # so the chunk holding its file still collects it
         del loader.found["dashboards"][found:]
-        defs = Definitions(dashboards=tuple(dashboards), problems=loader.problems[before:], groups_elsewhere=groups)
+        defs = Definitions(dashboards=tuple(dashboards), problems=loader.problems[before:], groups_elsewhere=groups,
+                           grafana=config.grafana, grafana_alerting=config.grafana_alerting)
+        defs.cache.update(shared or {})
         ctx = lint.Context(defs, config, catalog=known_metrics)
         known_metrics = ctx.catalog
         problems = lint.run(defs, config, rules=SHARD_RULES, context=ctx)
@@ -98,7 +102,7 @@ def _shard(loader, files: List[str], claim, order: dict, config, groups, staging
                 result.files.update(emitted)
             else:  # written here, while the other workers still compute, not after them all
                 result.staged.update(staging.write(emitted))
-        result.summaries += [(order.get(d.source.file, -1), d.source.line, DashboardSummary(d.uid, d.title, d.source, d.ignore))
+        result.summaries += [(order.get(d.source.file, -1), d.source.line, DashboardSummary(d.uid, d.title, d.source, d.ignore, d.folder))
                              for d in dashboards]
 
 
@@ -152,13 +156,13 @@ def collect_child(pid: int, fd: int):
     return value
 
 
-def compile_tree(src: str, staging=None, strict: bool = False):
+def compile_tree(src: str, staging=None, strict: bool = False, grafana=None):
     """compiler.compile_tree for large trees (see the module's docstring). With a
     write.Staging, dashboards go straight into it and the result lists them in `staged`."""
-    from .compiler import Refused, Result, emit
+    from .compiler import Refused, Result, emit, load_config, target
     from .testing.collect import collect
 
-    config = lint.load_config(src)
+    config = load_config(src, grafana)
     dashboard_files = _dashboard_files(src)
     order = {display_path(p): i for i, p in enumerate(dashboard_files)}
     shards = workers()
@@ -168,7 +172,7 @@ def compile_tree(src: str, staging=None, strict: bool = False):
             if path not in sharded:
                 loader.add(path)
         loader.add_stack()
-        rest = loader.finish()
+        rest = target(loader.finish(), config)
         # Forked with the rule modules loaded, so a dashboard that imports an alert gets the
         # very object the rule group holds. No threads run here, so fork is safe.
         claims = _Claims(len(dashboard_files), shards)
@@ -178,8 +182,12 @@ def compile_tree(src: str, staging=None, strict: bool = False):
         known_metrics = lint.Context(Definitions(groups_elsewhere=rest.groups), config).catalog
         dashboard_schema.prepare()
 
+        from .emit.grafana_target import shared
+        stack_facts = shared(rest.stack)
+
         def shard():
-            return _shard(loader, dashboard_files, claims, order, config, rest.groups, staging, known_metrics)
+            return _shard(loader, dashboard_files, claims, order, config, rest.groups, staging, known_metrics,
+                          stack_facts)
 
         # One worker per core but this one: it does the rules, their tests and the stack, then
         # claims dashboards too until none are left.
@@ -192,9 +200,11 @@ def compile_tree(src: str, staging=None, strict: bool = False):
             results.append(shard())
         finally:
             results += [collect_child(pid, fd) for pid, fd in children]
-    summaries = [DashboardSummary(d.uid, d.title, d.source, d.ignore) for d in rest.dashboards]
+    summaries = [DashboardSummary(d.uid, d.title, d.source, d.ignore, d.folder) for d in rest.dashboards]
     summaries += [s for _, _, s in sorted((r for res in results for r in res.summaries), key=lambda r: r[:2])]
-    problems += lint.run(Definitions(dashboards=tuple(summaries)), config, rules=TREE_RULES)
+    problems += lint.run(Definitions(dashboards=tuple(summaries), stack=rest.stack), config, rules=TREE_RULES)
+    from .emit.folders import collect
+    rest.cache["folders"] = collect(summaries)
     problems += config.problems
     problems += [p for r in results for p in r.problems]
     result = Result(rest, sorted(problems, key=Diagnostic.sort_key), dashboard_count=len(summaries))

@@ -59,6 +59,7 @@ MESSAGES = {
     "panel/layout": "panel 'On top' overlaps panel 'Base' (defined at dashboards/mistakes.py:27): Grafana moves "
                     "the later one down",
     "model/extra": "panel 'Extra': extra sets maxDataPoints, which has a typed field",
+    "dashboard/folder": "folder uid 'team' names two folders: 'Other team' here and 'Team' at dashboards/mistakes.py:36",
     "dashboard/unique-uid": "dashboard uid 'mistakes' is already used at dashboards/mistakes.py:16",
 }
 

@@ -340,4 +340,11 @@ def cached_data(defs, dashboard) -> dict:
 
 
 def emit(defs) -> Dict[str, bytes]:
-    return {f"grafana/dashboards/{d.uid}.json": render(cached_data(defs, d)) for d in defs.dashboards}
+    """One file per dashboard, in the form the target Grafana reads (grafana_target.py),
+    at the path its folder gives (folders.py)."""
+    from .folders import dashboard_file
+    from .grafana_target import dashboard_form
+
+    if defs.grafana == "11":
+        return {dashboard_file(d): render(cached_data(defs, d)) for d in defs.dashboards}
+    return {dashboard_file(d): render(dashboard_form(defs, d, cached_data(defs, d))) for d in defs.dashboards}

@@ -17,15 +17,33 @@ def datasource_data(g) -> dict:
     }]}
 
 
-def provider_data(g) -> dict:
-    return {"apiVersion": 1, "providers": [{
-        "name": "mac", "type": "file", "folder": g.folder, # Deletion on: a dashboard removed from the sources (its file gone) leaves Grafana
-        # too. allowUiUpdates off: edits made in the UI would be overwritten at the next sync.
-        "disableDeletion": False, "allowUiUpdates": False,
-        "updateIntervalSeconds": 60,
-        # build/grafana/dashboards/ is deployed here.
-        "options": {"path": g.dashboards_path, "foldersFromFilesStructure": False},
-    }]}
+def _provider(name: str, folder: str, path: str, folder_uid=None) -> dict:
+    out = {"name": name, "type": "file", "folder": folder}
+    if folder_uid is not None:
+        out["folderUid"] = folder_uid
+    # Deletion on: a dashboard removed from the sources (its file gone) leaves Grafana too.
+    # allowUiUpdates off: edits made in the UI would be overwritten at the next sync.
+    out.update({"disableDeletion": False, "allowUiUpdates": False, "updateIntervalSeconds": 60,
+                "options": {"path": path, "foldersFromFilesStructure": False}})
+    return out
+
+
+def provider_data(g, folders=None, version: str = "11") -> dict:
+    """One file provider per folder: Grafana reads a provider's path recursively into one
+    folder. build/grafana/dashboards/ is deployed to dashboards_path (the default folder),
+    build/grafana/folders/<uid>/ to folders_path/<uid>. With resources (Grafana 12, 13) the
+    default folder's uid is pinned, since a resource's grafana.app/folder annotation must
+    equal its provider's folderUid."""
+    from .folders import default_folder_uid
+
+    class _Stack:  # default_folder_uid reads stack.grafana.folder
+        grafana = g
+
+    providers = [_provider("mac", g.folder, g.dashboards_path,
+                           default_folder_uid(_Stack) if version != "11" else None)]
+    for uid, folder in (folders or {}).items():
+        providers.append(_provider(f"mac-{uid}", folder.title, f"{g.folders_path.rstrip('/')}/{uid}", uid))
+    return {"apiVersion": 1, "providers": providers}
 
 
 def contact_point_data(email) -> dict:
@@ -60,12 +78,15 @@ def ini_text(stack) -> str:
 
 
 def emit(defs, files=None) -> Dict[str, bytes]:
+    from .folders import dashboard_folders
+
     stack = defs.stack
     if stack is None:
         return {}
     out = {
         "grafana/provisioning/datasources/prometheus.yml": dump(datasource_data(stack.grafana), "stack.py"),
-        "grafana/provisioning/dashboards/provider.yml": dump(provider_data(stack.grafana), "stack.py"),
+        "grafana/provisioning/dashboards/provider.yml": dump(
+            provider_data(stack.grafana, dashboard_folders(defs), defs.grafana), "stack.py"),
         "grafana/grafana.ini": ini_text(stack).encode("utf-8"),
     }
     if stack.alertmanager.email is not None:

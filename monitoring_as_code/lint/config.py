@@ -29,6 +29,12 @@ class Config:
     # test/boundary: an alert mac cannot derive tests for is a warning, or an error when set
     # (or with --strict).
     require_tests: bool = False
+    # The Grafana the dashboards are for: "11" classic JSON, "12" the classic model in a
+    # dashboard.grafana.app/v1beta1 resource, "13" the v2 schema in a dashboard.grafana.app/v2
+    # resource (emit/grafana_target.py). Only the emitted form changes.
+    grafana: str = "11"
+    # Every alert also as a Grafana-managed rule (emit/grafana_alerting.py).
+    grafana_alerting: bool = False
     problems: Tuple[diag.Diagnostic, ...] = ()
 
 
@@ -40,6 +46,7 @@ def _line(text: str, key: str) -> int:
 
 
 METRIC_TYPES = ("counter", "gauge", "histogram", "summary", "untyped")
+GRAFANA_VERSIONS = ("11", "12", "13")
 
 
 def load_config(src: str) -> Config:
@@ -94,7 +101,18 @@ def load_config(src: str) -> Config:
     if not isinstance(require_tests, bool):
         problem("require_tests", f"[tool.mac] require_tests {require_tests!r} is not true or false")
         require_tests = False
+    grafana = table.get("grafana", "11")
+    if grafana not in GRAFANA_VERSIONS:
+        problem("grafana", f"[tool.mac] grafana {grafana!r} is not one of " + ", ".join(f'"{v}"' for v in GRAFANA_VERSIONS),
+                'write grafana = "11" (classic JSON), "12" (v1beta1 resources) or "13" (v2 resources), as a string')
+        grafana = "11"
+    grafana_alerting = table.get("grafana_alerting", False)
+    if not isinstance(grafana_alerting, bool):
+        problem("grafana_alerting", f"[tool.mac] grafana_alerting {grafana_alerting!r} is not true or false")
+        grafana_alerting = False
     return Config(
+        grafana=grafana,
+        grafana_alerting=grafana_alerting,
         require_tests=require_tests,
         disable=frozenset(disable),
         enable=frozenset(enable),

@@ -246,6 +246,9 @@ def _culprit(dashboard, data, path):
 def check(ctx):
     for dashboard in ctx.dashboards():
         data = ctx.dashboard_json(dashboard)
+        if data is not None and getattr(ctx.defs, "grafana", "11") == "13":
+            from ..emit.grafana_target import v2_spec
+            check_v2(ctx, dashboard, v2_spec(ctx.defs, dashboard, data))
         if data is None or is_valid(data):
             continue
         for error in sorted(validator().iter_errors(data), key=lambda e: [str(p) for p in e.path]):
@@ -256,6 +259,62 @@ def check(ctx):
             ctx.report(_culprit(dashboard, data, list(error.absolute_path)),
                        f"dashboard {dashboard.uid}: schema: {path}: {error.message}",
                        "Grafana 11.6's dashboard schema rejects this", (dashboard,))
+
+
+SCHEMA_V2 = os.path.join(os.path.dirname(SCHEMA), "grafana-dashboard-v2.json")
+
+
+def corrected_v2(schema: dict) -> dict:
+    """Grafana's published v2 schema, where it contradicts what Grafana itself writes: the
+    same CUE `_` ("any value") turned into "an object" as in corrected(). Grafana's types are
+    Go `map[string]interface{}` / `interface{}` (apps/dashboard/pkg/apis/dashboard/v2)."""
+    d = schema["definitions"]
+    # Annotation legacyOptions hold any value: Grafana's converter writes {"type": "dashboard"}
+    # for the built-in annotation and a Prometheus annotation's expr, step, titleFormat there.
+    d["AnnotationQuerySpec"]["properties"]["legacyOptions"] = {"type": "object", "additionalProperties": ANY}
+    # A matcher's options and an override property's value are any value ("byName": "errors",
+    # "unit": "bytes"), as in the classic model.
+    d["MatcherConfig"]["properties"]["options"] = ANY
+    d["DynamicConfigValue"]["properties"]["value"] = ANY
+    return dict(schema, **{"$ref": "#/definitions/Dashboard"})
+
+
+@lru_cache(maxsize=1)
+def _v2_schema():
+    with open(SCHEMA_V2, encoding="utf-8") as f:
+        return corrected_v2(json.load(f))
+
+
+@lru_cache(maxsize=1)
+def _v2_fast():
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    return fastjsonschema.compile(_v2_schema(), use_default=False)
+
+
+def check_v2(ctx, dashboard, spec: dict) -> None:
+    """A dashboard written for Grafana 13 is valid v2 (it is converted from the classic form
+    checked above, so this is the converter's check as much as the definitions')."""
+    fast = _v2_fast()
+    if fast is not None:
+        import fastjsonschema
+
+        try:
+            fast(spec)
+            return
+        except fastjsonschema.JsonSchemaException:
+            pass
+    import jsonschema
+
+    for error in sorted(jsonschema.Draft7Validator(_v2_schema()).iter_errors(spec),
+                        key=lambda e: [str(p) for p in e.path]):
+        while error.context:
+            error = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.absolute_schema_path)))
+        path = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        ctx.report(dashboard, f"dashboard {dashboard.uid}: v2 schema: {path}: {error.message}",
+                   "Grafana 13's v2 dashboard schema rejects the converted dashboard", (dashboard,))
 
 
 def write_generated() -> str:

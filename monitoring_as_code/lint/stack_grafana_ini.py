@@ -33,9 +33,13 @@ def check(ctx):
     url = g.prometheus_url
     if not isinstance(url, str) or not url.startswith(("http://", "https://")) or ini.value(url):
         ctx.report(g, f"Grafana prometheus_url {url!r} is not an http(s) URL", "such as http://127.0.0.1:9090/prometheus")
-    reason = nginx.file_path(g.dashboards_path)
-    if reason:
-        ctx.report(g, f"Grafana dashboards_path {g.dashboards_path!r} {reason}")
+    for name in ("dashboards_path", "folders_path"):
+        reason = nginx.file_path(getattr(g, name))
+        if reason:
+            ctx.report(g, f"Grafana {name} {getattr(g, name)!r} {reason}")
+    if g.dashboards_path == g.folders_path:
+        ctx.report(g, f"Grafana dashboards_path and folders_path are both {g.dashboards_path!r}",
+                   "give dashboards in folders their own path: a file provider reads its path recursively")
     email = stack.alertmanager.email
     if email is None:
         return

@@ -1,4 +1,5 @@
 from .dashboard import Dashboard
+from .folder import Folder
 from .fieldconfig import Link, Override, PrometheusAnnotation, by_name, by_query, by_regex
 from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, DataSourceName, Gauge, Geomap, GridPos, Heatmap,
                      Histogram, Logs,
@@ -11,7 +12,7 @@ from .variables import (AdHocVariable, ConstantVariable, CustomVariable, Datasou
 __all__ = [
     "AdHocVariable", "AlertList", "AlertRule", "AnnoList", "BarChart", "BarGauge", "Boundary",
     "ConstantVariable", "CustomVariable", "DashList", "Dashboard", "DataSourceName", "DatasourceVariable",
-    "Gauge", "Geomap", "GridPos", "Heatmap", "Histogram", "InstanceVariable", "IntervalVariable", "JobVariable",
+    "Folder", "Gauge", "Geomap", "GridPos", "Heatmap", "Histogram", "InstanceVariable", "IntervalVariable", "JobVariable",
     "Link", "Logs", "NodeGraph", "Override", "Panel", "PieChart", "PluginPanel", "PrometheusAnnotation",
     "Query", "QueryVariable", "RecordingRule", "Row", "RuleGroup", "Stat", "StateTimeline", "StatusHistory",
     "Table", "Text", "TextBoxVariable", "Threshold", "ThresholdsFrom", "TimeSeries", "by_name", "by_query",

@@ -6,6 +6,7 @@ from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 
 from .. import options as o
 from .base import Located, freeze, set_frozen
+from .folder import Folder
 from .panels import Panel, Row, _check_json
 from .variables import VARIABLE_KINDS, DatasourceVariable, Variable
 
@@ -35,6 +36,9 @@ class Dashboard(Located):
     live_now: Optional[bool] = None
     # False: no `datasource` variable is added (every panel names its own datasource).
     datasource_variable_added: bool = True
+    # The Grafana folder the dashboard lands in; None: the stack's default folder
+    # (Grafana(folder="mac") in stack.py).
+    folder: Optional[Folder] = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -73,7 +73,11 @@ class Grafana(Located):
     datasource_uid: str = "prometheus"
     prometheus_url: str = "http://127.0.0.1:9090/prometheus"
     dashboards_path: str = "/var/lib/grafana/dashboards/mac"
+    # The folder dashboards without `folder=` land in.
     folder: str = "mac"
+    # Dashboards with `folder=`: build/grafana/folders/<folder uid>/ is deployed here, one
+    # file provider per folder (a provider reads its path recursively into one folder).
+    folders_path: str = "/var/lib/grafana/dashboards/mac-folders"
 
 
 @dataclass(frozen=True)
