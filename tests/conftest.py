@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SCHEMA = ROOT.parent / "shared" / "reference" / "grafana" / "dashboard.jsonschema.v11.6-sv41.json"
 SHIPPED_SCHEMA = ROOT / "monitoring_as_code" / "schemas" / "grafana-dashboard-v11.6-sv41.json"
+MIXINS = ROOT.parent / "shared" / "corpus" / "mixins"
 
 
 def run_mac(*args, cwd, env=None):
@@ -42,6 +43,23 @@ def bundled_copy(tmp_path):
     for name in ("alerts", "dashboards"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def imported_corpus(tmp_path_factory):
+    """Every corpus dashboard and rule file imported into one source tree (dashboards/,
+    alerts/, pyproject.toml), once per session: (tree, stdout of the dashboard import)."""
+    if not MIXINS.is_dir():
+        pytest.skip("../shared/corpus/mixins is not here")
+    tree = tmp_path_factory.mktemp("corpus")
+    dashboards = [str(p) for p in sorted(MIXINS.glob("*/dashboards"))]
+    rules = [str(p) for p in sorted(MIXINS.glob("*/*.yaml"))]
+    run = run_mac("import", "grafana", *dashboards, "--out", str(tree / "dashboards"), "--check", cwd=tree)
+    assert run.returncode == 0, run.stderr[-3000:]
+    stdout = run.stdout
+    run = run_mac("import", "rules", *rules, "--out", str(tree / "alerts"), "--check", cwd=tree)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return tree, stdout
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ variables and annotations; v2alpha1_to_v2beta1.go moves each datasource referenc
 DataQuery (`group` = the datasource type, `datasource.name` = its uid) and VizConfig's plugin
 id into `group`; v2beta1_to_v2.go makes transformations `{kind: "Transformation", group: id}`.
 The function names below are the Go functions they follow. So the v2 dashboard mac writes is
-the one Grafana makes from mac's classic output, with three deliberate differences, each to
+the one Grafana makes from mac's classic output, with four deliberate differences, each to
 keep what the user wrote where the v2 schema has a place for it and the Go converter drops it:
 
 - fieldConfig.defaults keeps `fieldMinMax`, `nullValueMode` and `actions` (v2 FieldConfig
@@ -14,7 +14,10 @@ keep what the user wrote where the v2 schema has a place for it and the Go conve
 - a transformation keeps `disabled`, `filter` and `topic` (v2 TransformationSpec has them;
   transformPanelTransformations copies only id and options), and its `options` is `{}`
   when the classic one has none (the schema requires an object);
-- a range mapping without `from` or `to` writes null as the schema requires (Go: nil).
+- a range mapping without `from` or `to` writes null as the schema requires (Go: nil);
+- a special value mapping whose `match` is none of SpecialValueMatch's values (older exports
+  write null) is left out: Grafana's frontend matches no value with it, and the Go converter
+  would write `"match": ""`, which the v2 schema rejects.
 
 Without a running Grafana there is no datasource index: a reference by uid alone resolves
 through the stack's datasource (uid → type), and "the default datasource" is the one mac
@@ -36,6 +39,8 @@ KNOWN_PANEL_PROPERTIES = frozenset((
 CURSOR_SYNC = {0: "Off", 1: "Crosshair", 2: "Tooltip"}
 HIDE = {0: "dontHide", 1: "hideLabel", 2: "hideVariable"}
 REFRESH = {0: "never", 1: "onDashboardLoad", 2: "onTimeRangeChanged"}
+# SpecialValueMatch: what a special value mapping can match.
+SPECIAL_MATCHES = ("true", "false", "null", "nan", "null+nan", "empty")
 SORT = {0: "disabled", 1: "alphabeticalAsc", 2: "alphabeticalDesc", 3: "numericalAsc", 4: "numericalDesc",
         5: "alphabeticalCaseInsensitiveAsc", 6: "alphabeticalCaseInsensitiveDesc", 7: "naturalAsc",
         8: "naturalDesc"}
@@ -504,6 +509,8 @@ def _mappings(mappings) -> list:
             out.append({"type": "regex", "options": {"pattern": _str(options, "pattern"),
                                                      "result": _result(options.get("result"))}})
         elif kind == "special" and isinstance(options, dict) and options:
+            if options.get("match") not in SPECIAL_MATCHES:
+                continue  # matches no value (see the module's docstring)
             out.append({"type": "special", "options": {"match": _str(options, "match"),
                                                        "result": _result(options.get("result"))}})
     return out
