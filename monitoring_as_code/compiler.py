@@ -14,11 +14,12 @@ def emitters():
     """(emitters, stack emitters); stack emitters also see the files emitted so far
     (prometheus.yml lists the rule files). Imported on use: parallel.py forks its workers
     before this process needs YAML and the stack."""
-    from .emit import (alertmanager, folders, grafana, grafana_provisioning, nginx, prometheus_config,
-                       prometheus_rules, promtool_tests, sentry)
+    from .emit import (alertmanager, folders, grafana, grafana_alerting, grafana_provisioning, nginx,
+                       prometheus_config, prometheus_rules, promtool_tests, sentry)
 
     return (grafana, folders, prometheus_rules, promtool_tests), (prometheus_config, alertmanager,
-                                                                  grafana_provisioning, nginx, sentry)
+                                                                  grafana_provisioning, grafana_alerting, nginx,
+                                                                  sentry)
 
 
 class Refused(Exception):

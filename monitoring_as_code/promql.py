@@ -80,6 +80,27 @@ def _comparison_of(node) -> Optional[Comparison]:
     return None
 
 
+def without_comparison(expr: str) -> Optional[str]:
+    """The expression with its threshold comparison taken out (`X > 80 and on() F` gives
+    `(X) and on() F`): what Grafana queries before its threshold expression compares. None
+    when the expression has no comparison with a number."""
+    root = parse(expr)
+    node = _unwrap(root)
+    while isinstance(node, promql_parser.BinaryExpr) and _op(node) in ("and", "unless"):
+        node = _unwrap(node.lhs)
+    if comparison(expr) is None or not _is_filter_comparison(node):
+        return None
+    side = node.lhs if isinstance(_unwrap(node.rhs), promql_parser.NumberLiteral) else node.rhs
+    whole, part = text_of(root), text_of(node)
+    if whole == part:
+        return text_of(side)
+    if whole.count(part) != 1:
+        return None
+    out = whole.replace(part, f"({text_of(side)})")
+    parse(out)  # still PromQL
+    return out
+
+
 _MATCH_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f]')
 

@@ -22,13 +22,14 @@ MESSAGES = {
     "promql/never-matches": "alert Unmatched: the two sides of `and` can never match: one always has the label "
                             "instance, the other never does",
     "alert/comparison": "alert Uncompared: the expression does not compare against anything",
+    "alert/grafana-managed": "alert Absence: no comparison with a number to become a Grafana threshold",
     "promql/syntax": "alert Broken: PromQL syntax error: unclosed left parenthesis",
     "promql/rate-counter": "alert RawCounter: counter node_network_receive_bytes_total is used without rate(), "
                            "irate() or increase()",
     "promql/rate-window": "alert ShortWindow: rate() over [30s] is shorter than 4× the scrape interval (1m)",
     "promql/unknown-metric": "unknown metric node_memory_MemAvailabel_bytes; did you mean node_memory_MemAvailable_bytes?",
     "rule/duration": "alert WordyFor: for '5 minutes' is not a duration",
-    "rule/group-name": "rule group 'mistakes' is already defined at alerts/mistakes.py:29",
+    "rule/group-name": "rule group 'mistakes' is already defined at alerts/mistakes.py:30",
     "model/type": "group typed: rules[0] is a dict, not an AlertRule or RecordingRule",
     "dashboard/datasource-variable": "panel 'Pinned' uses datasource 'P1809F7CD0C75ACF3' instead of the dashboard's "
                                      "variable ${datasource}",

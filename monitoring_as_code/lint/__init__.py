@@ -14,7 +14,7 @@ from ..model import AlertRule, Panel, Query, RecordingRule, Row
 from ..diagnostics import Diagnostic, Severity
 from ..promql import facts, numeric_variables, parse, substitute_grafana_variables
 from ..source import Source
-from . import (alert_annotations, alert_comparison, alert_for, alert_name, alert_name_style, alert_severity,
+from . import (alert_annotations, alert_comparison, alert_for, alert_grafana_managed, alert_name, alert_name_style, alert_severity,
                dashboard_folder, dashboard_schema, dashboard_title, datasource_variable, durations, extra_typed, finite, group_names,
                model_types, panel_has_queries, panel_layout, panel_title_description, panel_unit, promql_dialect,
                promql_never_matches, promql_rate_counter, promql_rate_window, promql_syntax, promql_unknown_metric,
@@ -24,7 +24,7 @@ from .config import Config, load_config
 
 ALL = (model_types, promql_syntax, promql_dialect, promql_never_matches, promql_rate_counter, promql_rate_window,
        promql_unknown_metric, durations, group_names, rule_labels, rule_templates, finite, alert_for, alert_severity,
-       alert_annotations, alert_name, alert_name_style, alert_comparison, unique_uid, dashboard_folder, dashboard_title,
+       alert_annotations, alert_name, alert_name_style, alert_comparison, alert_grafana_managed, unique_uid, dashboard_folder, dashboard_title,
        datasource_variable, thresholds_from, panel_unit, panel_title_description, panel_has_queries, panel_layout,
        dashboard_schema, stack_prometheus, stack_alertmanager, stack_grafana_ini, stack_nginx, stack_allow_all,
        stack_secrets, stack_sentry, extra_typed)

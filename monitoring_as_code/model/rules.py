@@ -55,6 +55,9 @@ class AlertRule(Located):
     allow_no_for: bool = False
     # Generated boundary tests: True (derive them), False (opt out) or Boundary(fire=, safe=).
     boundary: Union[bool, Boundary] = True
+    # Also a Grafana-managed rule (build/grafana/provisioning/alerting/rules.yml); [tool.mac]
+    # grafana_alerting = true does it for every alert.
+    grafana_managed: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()
