@@ -270,3 +270,17 @@ def test_v2_keeps_every_imported_corpus_dashboard(imported_corpus, tmp_path):
         panels += assert_same_meaning(classic, spec, name)
         assert errors(corrected, spec) == [], name
     assert panels > 4000
+    # And back: the v2 files import (mac import reads v2 resources) to dashboards that compile
+    # to the same panels, queries, units, thresholds, positions and variables.
+    back = tmp_path / "back"
+    run = run_mac("import", "grafana", str(tmp_path / "13" / "grafana" / "dashboards"), "--out",
+                  str(back / "dashboards"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    if (tree / "pyproject.toml").exists():
+        shutil.copy(tree / "pyproject.toml", back / "pyproject.toml")
+    run = run_mac("compile", "--src", str(back), "--out", str(back / "build"), cwd=back)
+    assert run.returncode == 0, "\n".join(l for l in run.stderr.splitlines() if "[error]" in l)[:3000]
+    again = dashboards(back / "build")
+    assert again.keys() == out["11"].keys()
+    for name, classic in out["11"].items():
+        assert comparable(classic_facts(again[name])) == comparable(classic_facts(classic)), name

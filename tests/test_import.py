@@ -151,6 +151,23 @@ def test_api_export_and_resource_forms_give_the_same_dashboard():
     assert all(other == first for other in others)
 
 
+def test_v2_resources_import_to_what_they_were_compiled_from(tmp_path):
+    """The bundled dashboards written for Grafana 13 (v2) and 12 (v1beta1) import back to
+    Python that compiles to the very classic JSON of the committed build."""
+    for version in ("13", "12"):
+        run = run_mac("compile", "--grafana", version, "--out", str(tmp_path / f"b{version}"), "--no-cache", cwd=ROOT)
+        assert run.returncode == 0, run.stderr
+        tree = tmp_path / f"t{version}"
+        run = run_mac("import", "grafana", str(tmp_path / f"b{version}" / "grafana" / "dashboards"),
+                      "--out", str(tree / "dashboards"), "--check", cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        assert "round trip: no difference" in run.stdout
+        run = run_mac("compile", "--src", str(tree), "--out", str(tree / "build"), cwd=tree)
+        assert run.returncode == 0, run.stderr
+        for path in sorted((ROOT / "build" / "grafana" / "dashboards").glob("*.json")):
+            assert (tree / "build" / "grafana" / "dashboards" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
 def test_import_compile_import_is_stable(tmp_path):
     """Importing mac's compiled output of an imported module gives the same Python back."""
     _, _, source = _imported(FIXTURES / "modern.json")
@@ -200,6 +217,12 @@ def test_the_imported_tree_compiles_with_lint_on(tmp_path):
     ('{"schemaVersion": 39, "uid": "u", "panels": [{"type": "stat", "targets": [{"expr": 3}]}]}',
      r"bad\.json: \$\.panels\[0\]\.targets\[0\]\.expr: expr is int, not a string"),
     ('[1, 2]', r"bad\.json: \$: a dashboard is a JSON object"),
+    ('{"apiVersion": "dashboard.grafana.app/v2", "kind": "Dashboard", "metadata": {}, "spec": {}}',
+     r"bad\.json: \$\.metadata\.name: a v2 dashboard needs its name"),
+    ('{"apiVersion": "dashboard.grafana.app/v2", "kind": "Dashboard", "metadata": {"name": "u"}, '
+     '"spec": {"title": "t", "elements": {}, "layout": {"kind": "TabsLayout", "spec": {"tabs": []}}}}',
+     r"bad\.json: \$\.spec\.layout: layout 'TabsLayout': only GridLayout and RowsLayout are read"),
+    ('{"title": "t", "elements": {}, "layout": {}}', r"bad\.json: \$: a v2 dashboard spec without its resource envelope"),
 ])
 def test_bad_input_writes_nothing(tmp_path, content, expected):
     good = tmp_path / "in" / "good.json"

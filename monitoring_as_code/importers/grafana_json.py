@@ -1,12 +1,13 @@
 """Reading Grafana dashboard files: classic JSON as exported, the API's wrapped form
-({"dashboard": …, "meta": …}) and Grafana 12's resource form (apiVersion, kind, spec)."""
+({"dashboard": …, "meta": …}), Grafana 12's resource form (apiVersion, kind, spec) and
+Grafana 13's v2 resources (read back as the classic model by v2.py)."""
 from __future__ import annotations
 
 import json
 import os
 from typing import Iterator, List, Tuple
 
-from . import ImportProblem
+from . import ImportProblem, v2
 
 
 def dashboard_files(paths) -> List[str]:
@@ -46,17 +47,24 @@ def unwrap(path: str, data) -> dict:
         api = str(data.get("apiVersion", ""))
         if not api.startswith("dashboard.grafana.app/"):
             raise ImportProblem(path, "$.apiVersion", f"{api!r} is not a Grafana dashboard resource")
-        if api.endswith("/v2") or "/v2alpha" in api or "/v2beta" in api:
-            raise ImportProblem(path, "$.apiVersion", f"{api}: the v2 schema cannot be imported yet; "
-                                "export the dashboard in the classic JSON model")
+        name = (data.get("metadata") or {}).get("name")
+        if v2.is_v2(api):
+            if "/v2alpha" in api:
+                raise ImportProblem(path, "$.apiVersion", f"{api}: the v2alpha1 preview is not read; "
+                                    "export the dashboard from Grafana 12.4 or later (v2beta1, v2) or as classic JSON")
+            if not name:
+                raise ImportProblem(path, "$.metadata.name", "a v2 dashboard needs its name (the uid)")
+            return v2.to_classic(path, data["spec"], name)
         spec = data["spec"]
         if not isinstance(spec, dict):
             raise ImportProblem(path, "$.spec", "not an object")
         spec = dict(spec)
-        name = (data.get("metadata") or {}).get("name")
         if name and not spec.get("uid"):
             spec["uid"] = name
         return spec
+    if "elements" in data and "layout" in data and "panels" not in data:
+        raise ImportProblem(path, "$", "a v2 dashboard spec without its resource envelope (apiVersion, kind, "
+                            "metadata.name): export it as a V2 resource")
     if "panels" not in data and "rows" not in data and "schemaVersion" not in data:
         raise ImportProblem(path, "$", "not a Grafana dashboard (no panels, rows or schemaVersion)")
     return data
