@@ -260,7 +260,7 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
     import shutil
 
     from .catalog import catalog
-    from .diff.compare import compare
+    from .diff.compare import compare, output_notes
     from .diff.render import RENDERERS
     from .diff.revisions import GitError, checkout, default_base, git
     from .diff.snapshot import snapshot_trees
@@ -297,7 +297,7 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
             shutil.rmtree(folder if not subdir else folder[: -len(subdir) - 1], ignore_errors=True)
     (before, _), (after, head) = snapshots
     changes = compare(before, after, catalog(head.definitions))
-    click.echo(RENDERERS[fmt](changes).rstrip("\n"))
+    click.echo(RENDERERS[fmt](changes, output_notes(before, after)).rstrip("\n"))
     if exit_code and changes:
         sys.exit(PROBLEMS)
 

@@ -124,3 +124,27 @@ def test_a_revision_that_does_not_pass_lint_is_named(repo):
     fine = run_mac("diff", "--base", "main", "--head", "fixed", "--format", "text", cwd=repo)
     assert fine.returncode == 0, fine.stderr
     assert fine.stdout.splitlines()[0] == "DiskSpaceLow: threshold < 15 → < 12  [threshold loosened: fires less often]"
+
+
+def test_switching_the_grafana_version_changes_no_meaning(repo):
+    """grafana = "12" → "13": the dashboards are written in another form, and mean the same."""
+    (repo / "pyproject.toml").write_text('[tool.mac]\ngrafana = "12"\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "grafana 12")
+    (repo / "pyproject.toml").write_text('[tool.mac]\ngrafana = "13"\n')
+    result = run_mac("diff", "--base", "HEAD", "--exit-code", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "No changes.",
+        "Output format changed: dashboards for Grafana 12 (dashboard.grafana.app/v1beta1 resources) → "
+        "Grafana 13 (dashboard.grafana.app/v2 resources); the dashboards are the same.",
+    ]
+    assert json.loads(run_mac("diff", "--base", "HEAD", "--format", "json", cwd=repo).stdout) == []
+
+
+def test_moving_a_dashboard_to_a_folder_is_a_change(repo):
+    edit(repo / "dashboards" / "redis.py", "from monitoring_as_code import ", "from monitoring_as_code import Folder, ")
+    edit(repo / "dashboards" / "redis.py", "Dashboard(", 'Dashboard(folder=Folder("Databases"), ')
+    result = run_mac("diff", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["mac-redis: folder (default folder) → Databases"]

@@ -115,9 +115,9 @@ def compare(base: dict, head: dict, catalog: Optional[dict] = None) -> List[Chan
                                   details=[f"{len(hd[uid]['panels'])} panels"]))
             continue
         a, b = bd[uid], hd[uid]
-        for key in ("title", "tags", "refresh"):
-            if a[key] != b[key]:
-                changes.append(Change("dashboard", uid, "changed", key, a[key], b[key]))
+        for key in ("title", "tags", "refresh", "folder"):
+            if a.get(key, "(default folder)") != b.get(key, "(default folder)"):
+                changes.append(Change("dashboard", uid, "changed", key, a.get(key, "(default folder)"), b.get(key, "(default folder)")))
         for var in sorted(set(a["variables"]) | set(b["variables"])):
             if a["variables"].get(var) != b["variables"].get(var):
                 action = "added" if var not in a["variables"] else "removed" if var not in b["variables"] else "changed"
@@ -202,3 +202,25 @@ def _unknown_metrics(base: dict, head: dict, catalog: dict) -> List[Change]:
 
 
 __all__ = ["Change", "compare"]
+
+
+GRAFANA_FORMS = {"11": "classic JSON", "12": "dashboard.grafana.app/v1beta1 resources",
+                 "13": "dashboard.grafana.app/v2 resources"}
+
+
+def output_notes(base: dict, head: dict) -> List[str]:
+    """What changed in the form of the output, which is no change of meaning: the Grafana
+    the dashboards are written for, which alerts are also Grafana-managed rules."""
+    a, b = base.get("output", {}), head.get("output", {})
+    notes = []
+    if a.get("grafana", "11") != b.get("grafana", "11"):
+        x, y = a.get("grafana", "11"), b.get("grafana", "11")
+        notes.append(f"Output format changed: dashboards for Grafana {x} ({GRAFANA_FORMS.get(x, x)}) → "
+                     f"Grafana {y} ({GRAFANA_FORMS.get(y, y)}); the dashboards are the same.")
+    before, after = set(a.get("grafana_managed_alerts", ())), set(b.get("grafana_managed_alerts", ()))
+    if before != after:
+        added, removed = sorted(after - before), sorted(before - after)
+        parts = ([f"now also Grafana-managed: {', '.join(added)}"] if added else []) + \
+                ([f"no longer Grafana-managed: {', '.join(removed)}"] if removed else [])
+        notes.append("Output changed: " + "; ".join(parts) + " (same alerts, same thresholds).")
+    return notes

@@ -41,15 +41,14 @@ def line(c: Change) -> str:
     return "\n".join([text] + [f"    {d}" for d in extra])
 
 
-def text(changes: List[Change]) -> str:
-    if not changes:
-        return "No changes."
-    return "\n".join(line(c) for c in changes)
+def text(changes: List[Change], notes: List[str] = ()) -> str:
+    body = "No changes." if not changes else "\n".join(line(c) for c in changes)
+    return "\n".join([body, *notes])
 
 
-def markdown(changes: List[Change]) -> str:
+def markdown(changes: List[Change], notes: List[str] = ()) -> str:
     if not changes:
-        return "### mac diff\n\nNo change to dashboards, alerts or the stack.\n"
+        return "### mac diff\n\nNo change to dashboards, alerts or the stack.\n" + "".join(f"\n{n}\n" for n in notes)
     kinds = {}
     for c in changes:
         kinds.setdefault(c.kind, []).append(c)
@@ -70,10 +69,12 @@ def markdown(changes: List[Change]) -> str:
                         "  ```promql", *["  " + l for l in _value(c.after).splitlines()], "  ```", "  </details>"]
             else:
                 out.append("- " + line(c).replace("\n    ", "\n  - "))
+    out += [""] + list(notes) if notes else []
     return "\n".join(out) + "\n"
 
 
-def as_json(changes: List[Change]) -> str:
+def as_json(changes: List[Change], notes: List[str] = ()) -> str:
+    """The changes of meaning only (a change of output form is not one)."""
     return json.dumps([c.to_json() for c in changes], indent=2, sort_keys=True, default=str)
 
 

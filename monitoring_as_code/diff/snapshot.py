@@ -72,8 +72,10 @@ def snapshot(defs) -> dict:
                 alerts[keys[id(rule)]] = alert_snapshot(rule, group.name)
     dashboards = {}
     for d in defs.dashboards:
+        folder = getattr(d, "folder", None)
         dashboards[d.uid] = {
             "title": d.title, "tags": list(d.tags), "refresh": d.refresh,
+            "folder": " / ".join(f.title for f in folder.chain()) if folder is not None else "(default folder)",
             "variables": {v.name: getattr(v, "query", getattr(v, "plugin", "")) for v in d.variables},
             "panels": _panels(defs, d), "source": str(d.source),
         }
@@ -88,7 +90,17 @@ def snapshot(defs) -> dict:
             "email_to": s.alertmanager.email.to if s.alertmanager.email else "",
             "metrics_allow": list(s.nginx.metrics_allow),
         }
-    return {"alerts": alerts, "recording_rules": records, "dashboards": dashboards, "stack": stack}
+    grafana_managed = sorted(a for g, alerts in _managed(defs) for a in (x.name for x in alerts))
+    # The emitted form: not a change of meaning (compare() leaves it out), said apart.
+    output = {"grafana": getattr(defs, "grafana", "11"), "grafana_managed_alerts": grafana_managed}
+    return {"alerts": alerts, "recording_rules": records, "dashboards": dashboards, "stack": stack,
+            "output": output}
+
+
+def _managed(defs):
+    from ..emit.grafana_alerting import managed
+
+    return managed(defs)
 
 
 def snapshot_trees(trees):
