@@ -284,3 +284,75 @@ def test_v2_keeps_every_imported_corpus_dashboard(imported_corpus, tmp_path):
     assert again.keys() == out["11"].keys()
     for name, classic in out["11"].items():
         assert comparable(classic_facts(again[name])) == comparable(classic_facts(classic)), name
+
+
+# ---- folders ---------------------------------------------------------------------------------------
+
+FOLDERS = {
+    "dashboards/board.py": '''
+        from monitoring_as_code import Dashboard, Folder, Stat
+
+        PLATFORM = Folder("Platform")
+        DATABASES = Folder("Databases", parent=PLATFORM)
+
+        def board(uid, folder=None):
+            return Dashboard(title=uid, uid=uid, folder=folder, panels=[
+                Stat("Up", queries=['up{job="node"}'], unit="none", description="targets up")])
+
+        home = board("home")
+        db = board("db", DATABASES)
+        platform = board("platform", PLATFORM)
+    ''',
+}
+
+
+@pytest.mark.parametrize("version", ["11", "12", "13"])
+def test_folders_land_where_the_definitions_say(tmp_path, version):
+    write_tree(tmp_path, FOLDERS)
+    shutil.copy(ROOT / "stack.py", tmp_path / "stack.py")
+    run = run_mac("compile", "--grafana", version, "--out", "build", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    grafana = tmp_path / "build" / "grafana"
+    files = sorted(str(p.relative_to(grafana)) for p in grafana.rglob("*.json"))
+    resources = ["folders/platform-databases.json", "folders/platform.json"] if version != "11" else []
+    assert files == sorted(["dashboards/home.json", "folders/platform-databases/db.json",
+                            "folders/platform/platform.json", *resources])
+    import yaml
+
+    providers = yaml.safe_load((grafana / "provisioning" / "dashboards" / "provider.yml").read_text())["providers"]
+    assert [(p["name"], p["folder"], p.get("folderUid"), p["options"]["path"]) for p in providers] == [
+        ("mac", "mac", None if version == "11" else "mac", "/var/lib/grafana/dashboards/mac"),
+        ("mac-platform", "Platform", "platform", "/var/lib/grafana/dashboards/mac-folders/platform"),
+        ("mac-platform-databases", "Databases", "platform-databases",
+         "/var/lib/grafana/dashboards/mac-folders/platform-databases"),
+    ]
+    if version == "11":
+        return
+    db = json.loads((grafana / "folders" / "platform-databases" / "db.json").read_text())
+    assert db["metadata"]["annotations"] == {"grafana.app/folder": "platform-databases"}
+    nested = json.loads((grafana / "folders" / "platform-databases.json").read_text())
+    assert nested["metadata"]["annotations"] == {"grafana.app/folder": "platform"}
+    assert nested["spec"] == {"title": "Databases"}
+    if FSDK.is_dir():
+        envelope = validator(FSDK / "resource.jsonschema.json", "#/definitions/Manifest")
+        folder_schema = validator(FSDK / ("folderv1.jsonschema.json" if version == "13" else "folderv1beta1.jsonschema.json"))
+        for path in (grafana / "folders").glob("*.json"):
+            data = json.loads(path.read_text())
+            assert errors(envelope, data) == [] and errors(folder_schema, data["spec"]) == [], path
+            assert data["apiVersion"] == {"12": "folder.grafana.app/v1beta1", "13": "folder.grafana.app/v1"}[version]
+
+
+def test_a_folder_uid_names_one_folder(tmp_path):
+    write_tree(tmp_path, {"dashboards/board.py": FOLDERS["dashboards/board.py"] + '''
+        other = board("other", Folder("Elsewhere", uid="platform"))
+        deep = board("deep", Folder("8", parent=Folder("7", parent=Folder("6", parent=Folder("5", parent=Folder(
+            "4", parent=Folder("3", parent=Folder("2", parent=Folder("1")))))))))
+        bad = board("bad", Folder("Bad uid", uid="no spaces"))
+    '''})
+    run = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "dashboards/board.py:14: [error] folder uid 'platform' names two folders: 'Elsewhere' here and 'Platform' " \
+           "at dashboards/board.py:3 (dashboard/folder)" in run.stderr
+    assert "dashboard deep: folder '1 / 2 / 3 / 4 / 5 / 6 / 7 / 8' is nested 8 deep; Grafana allows at most 7" in run.stderr
+    assert "folder 'Bad uid': uid 'no spaces' is not a Grafana uid" in run.stderr
+    assert not (tmp_path / "build").exists()
