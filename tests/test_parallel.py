@@ -163,3 +163,33 @@ def test_workers_writing_into_staging_give_the_same_tree(always_parallel, monkey
     assert tree_bytes(tmp_path / "build") == {k: v for k, v in sorted(one.files.items())}
     assert any(name.startswith("prometheus/tests/") for name in many.staged)
     assert any(name.startswith("grafana/dashboards/") for name in many.staged)
+
+
+@pytest.mark.parametrize("version", ["12", "13"])
+def test_grafana_resources_and_folders_are_the_same_in_workers(always_parallel, tmp_path, version):
+    """The forms for Grafana 12 and 13, folders, their resources and providers, and the folder
+    checks come out of workers as out of one process (workers load no stack: it is handed over)."""
+    write_tree(tmp_path, {
+        "dashboards/platform.py": """
+            from monitoring_as_code import Dashboard, Folder, Stat
+
+            PLATFORM = Folder("Platform")
+            DATABASES = Folder("Databases", parent=PLATFORM)
+
+            def board(uid, folder=None):
+                return Dashboard(title=uid, uid=uid, folder=folder, panels=[
+                    Stat("Up", queries=['up{job="node"}'], unit="none", description="targets up")])
+            """,
+        **{f"dashboards/d{i}.py": f"""
+            from dashboards.platform import DATABASES, PLATFORM, board
+
+            dashboard = board("d{i}", {["None", "PLATFORM", "DATABASES"][i % 3]})
+            """ for i in range(6)},
+        "pyproject.toml": f'[tool.mac]\ngrafana = "{version}"\n',
+    })
+    (tmp_path / "stack.py").write_text((ROOT / "stack.py").read_text())
+    one, many = both(tmp_path)
+    assert one.ok and many.ok, render(one.problems + many.problems, "text")
+    assert many.files == one.files
+    assert "grafana/folders/platform-databases.json" in one.files
+    assert b"mac-platform-databases" in one.files["grafana/provisioning/dashboards/provider.yml"]
