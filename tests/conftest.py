@@ -37,6 +37,30 @@ def schema_validator(path: Path):
     return jsonschema.Draft7Validator(json.loads(path.read_text()))
 
 
+def bundled_tree(dest: Path, pyproject: str = "") -> Path:
+    """The repository's definitions and stack.py copied to dest, with a pyproject.toml of
+    `pyproject` when given."""
+    for name in ("alerts", "dashboards"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "stack.py", dest / "stack.py")
+    if pyproject:
+        (dest / "pyproject.toml").write_text(pyproject)
+    return dest
+
+
+# Dashboards in nested folders (a module of helpers; dashboards made by other modules).
+FOLDER_BOARDS = """
+    from monitoring_as_code import Dashboard, Folder, Stat
+
+    PLATFORM = Folder("Platform")
+    DATABASES = Folder("Databases", parent=PLATFORM)
+
+    def board(uid, folder=None):
+        return Dashboard(title=uid, uid=uid, folder=folder, panels=[
+            Stat("Up", queries=['up{job="node"}'], unit="none", description="targets up")])
+    """
+
+
 @pytest.fixture
 def bundled_copy(tmp_path):
     """A copy of the repository's definitions, to change without touching the real ones."""

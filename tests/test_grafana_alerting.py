@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT, run_mac, write_tree
+from conftest import ROOT, bundled_tree, run_mac, write_tree
 
 FSDK = ROOT.parent / "shared" / "reference" / "grafana" / "fsdk-main"
 SYMBOL = {"gt": ">", "lt": "<", "gte": ">=", "lte": "<=", "eq": "==", "ne": "!="}
@@ -21,11 +21,7 @@ SEED = {"DiskSpaceLow", "PostgreSQLDown", "RedisDown", "HighCPUUsage", "HighMemo
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
     """The bundled definitions with grafana_alerting = true, compiled."""
-    src = tmp_path_factory.mktemp("alerting")
-    for name in ("alerts", "dashboards"):
-        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "stack.py", src / "stack.py")
-    write_tree(src, {"pyproject.toml": "[tool.mac]\ngrafana_alerting = true\n"})
+    src = bundled_tree(tmp_path_factory.mktemp("alerting"), "[tool.mac]\ngrafana_alerting = true\n")
     run = run_mac("compile", "--out", "build", cwd=src)
     assert run.returncode == 0, run.stderr
     return src

@@ -7,7 +7,7 @@ import shutil
 import jsonschema
 import pytest
 
-from conftest import ROOT, nulls, run_mac, write_tree
+from conftest import FOLDER_BOARDS, ROOT, bundled_tree, nulls, run_mac, write_tree
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "grafana"
 FSDK = REFERENCE / "fsdk-main"
@@ -88,10 +88,7 @@ def test_thirteen_is_the_v2_schema_in_a_v2_resource(builds):
 
 def test_the_switch_in_pyproject_is_the_flag(builds, tmp_path):
     """[tool.mac] grafana = "13" writes what --grafana 13 writes; a bad value is an error at its line."""
-    for name in ("alerts", "dashboards"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "stack.py", tmp_path / "stack.py")
-    write_tree(tmp_path, {"pyproject.toml": '[tool.mac]\ngrafana = "13"\n'})
+    bundled_tree(tmp_path, '[tool.mac]\ngrafana = "13"\n')
     run = run_mac("compile", "--out", "build", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert dashboards(tmp_path / "build") == dashboards(builds["13"])
@@ -288,22 +285,11 @@ def test_v2_keeps_every_imported_corpus_dashboard(imported_corpus, tmp_path):
 
 # ---- folders ---------------------------------------------------------------------------------------
 
-FOLDERS = {
-    "dashboards/board.py": '''
-        from monitoring_as_code import Dashboard, Folder, Stat
-
-        PLATFORM = Folder("Platform")
-        DATABASES = Folder("Databases", parent=PLATFORM)
-
-        def board(uid, folder=None):
-            return Dashboard(title=uid, uid=uid, folder=folder, panels=[
-                Stat("Up", queries=['up{job="node"}'], unit="none", description="targets up")])
-
-        home = board("home")
-        db = board("db", DATABASES)
-        platform = board("platform", PLATFORM)
-    ''',
-}
+FOLDERS = {"dashboards/board.py": FOLDER_BOARDS + '''
+    home = board("home")
+    db = board("db", DATABASES)
+    platform = board("platform", PLATFORM)
+    '''}
 
 
 @pytest.mark.parametrize("version", ["11", "12", "13"])
@@ -344,10 +330,10 @@ def test_folders_land_where_the_definitions_say(tmp_path, version):
 
 def test_a_folder_uid_names_one_folder(tmp_path):
     write_tree(tmp_path, {"dashboards/board.py": FOLDERS["dashboards/board.py"] + '''
-        other = board("other", Folder("Elsewhere", uid="platform"))
-        deep = board("deep", Folder("8", parent=Folder("7", parent=Folder("6", parent=Folder("5", parent=Folder(
-            "4", parent=Folder("3", parent=Folder("2", parent=Folder("1")))))))))
-        bad = board("bad", Folder("Bad uid", uid="no spaces"))
+    other = board("other", Folder("Elsewhere", uid="platform"))
+    deep = board("deep", Folder("8", parent=Folder("7", parent=Folder("6", parent=Folder("5", parent=Folder(
+        "4", parent=Folder("3", parent=Folder("2", parent=Folder("1")))))))))
+    bad = board("bad", Folder("Bad uid", uid="no spaces"))
     '''})
     run = run_mac("compile", "--out", "build", cwd=tmp_path)
     assert run.returncode == 1

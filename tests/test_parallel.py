@@ -2,7 +2,7 @@
 the same files, byte for byte, and the same problems at the same lines."""
 import pytest
 
-from conftest import ROOT, write_tree
+from conftest import FOLDER_BOARDS, ROOT, write_tree
 from monitoring_as_code import parallel
 from monitoring_as_code.compiler import compile_tree
 from monitoring_as_code.diagnostics import render
@@ -170,16 +170,7 @@ def test_grafana_resources_and_folders_are_the_same_in_workers(always_parallel, 
     """The forms for Grafana 12 and 13, folders, their resources and providers, and the folder
     checks come out of workers as out of one process (workers load no stack: it is handed over)."""
     write_tree(tmp_path, {
-        "dashboards/platform.py": """
-            from monitoring_as_code import Dashboard, Folder, Stat
-
-            PLATFORM = Folder("Platform")
-            DATABASES = Folder("Databases", parent=PLATFORM)
-
-            def board(uid, folder=None):
-                return Dashboard(title=uid, uid=uid, folder=folder, panels=[
-                    Stat("Up", queries=['up{job="node"}'], unit="none", description="targets up")])
-            """,
+        "dashboards/platform.py": FOLDER_BOARDS,
         **{f"dashboards/d{i}.py": f"""
             from dashboards.platform import DATABASES, PLATFORM, board
 
