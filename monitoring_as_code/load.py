@@ -17,6 +17,7 @@ from . import diagnostics as diag
 from .model import AlertRule, Dashboard, RecordingRule, RuleGroup
 from .model import typecheck
 from .model.stack import Stack
+from .model.slo import SLO
 from .source import Source, definition_roots, display_path
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class Definitions:
     groups: Tuple[RuleGroup, ...] = ()
     tests: Tuple["AlertTest", ...] = ()
     stack: Optional[Stack] = None
+    # SLOs as written; their rule groups and dashboards are in groups and dashboards too.
+    slos: Tuple[SLO, ...] = ()
     problems: List[diag.Diagnostic] = field(default_factory=list)
     # Work shared by stages (a dashboard's JSON is built once for lint and emit).
     cache: dict = field(default_factory=dict, repr=False)
@@ -278,6 +281,8 @@ def _collect(module, path: str, module_name: str, found: dict, seen: set, proble
             found["loose_rules"].append((module_name, value))
         elif isinstance(value, AlertTest):
             found["tests"].append(value)
+        elif isinstance(value, SLO):
+            found["slos"].append(value)
         elif grafanalib_type is not None and isinstance(value, grafanalib_type):
             from .grafanalib_import import convert
             lines = lines if lines is not None else _assignment_lines(path)
@@ -337,7 +342,7 @@ class Loader:
     def __init__(self, src: str, debug: bool) -> None:
         self.src, self.debug = src, debug
         self.problems: List[diag.Diagnostic] = []
-        self.found = {"dashboards": [], "groups": [], "loose_rules": [], "tests": []}
+        self.found = {"dashboards": [], "groups": [], "loose_rules": [], "tests": [], "slos": []}
         self.seen: set = set()
         self.stack: Optional[Stack] = None
 
@@ -368,6 +373,12 @@ class Loader:
         for _, rule in found["loose_rules"]:
             rule.add_type_problems(typecheck.check(rule))
         defs.groups = tuple(found["groups"] + _group_loose_rules(found["loose_rules"], found["groups"]))
+        # SLOs: checked like the rest, then compiled into rule groups and dashboards.
+        defs.slos = tuple(found["slos"])
+        for slo in defs.slos:
+            slo.add_type_problems(typecheck.check(slo))
+        from .slo import expand
+        expand(defs)
         return defs
 
 

@@ -46,10 +46,11 @@ def alert_files(alert, tests, group, groups, recorded, key: str) -> Dict[str, by
                 for c in mine
             ],
         })
-    # Rules are evaluated as often as the finest test samples (1m, or 30s for `for: 30s`).
+    # Rules are evaluated as often as the finest test samples (1m, or 30s for `for: 30s`;
+    # 5m for an SLO's ticket tiers, whose windows span days).
     evaluation = min((seconds(t.interval) for t in tests), default=60.0)
     files[f"prometheus/tests/{file_name(key)}"] = dump(
-        {"rule_files": [f"rules/{file_name(key)}"], "evaluation_interval": format_seconds(min(evaluation, 60.0)),
+        {"rule_files": [f"rules/{file_name(key)}"], "evaluation_interval": format_seconds(evaluation),
          "tests": test_groups},
         "alerts/*.py")
     return files

@@ -6,11 +6,13 @@ from .panels import (AlertList, AnnoList, BarChart, BarGauge, DashList, DataSour
                      NodeGraph, Panel, PieChart, PluginPanel, Query, Row, Stat, StateTimeline, StatusHistory, Table,
                      Text, Threshold, ThresholdsFrom, TimeSeries, from_alert)
 from .rules import AlertRule, Boundary, RecordingRule, RuleGroup
+from .slo import SLO, Availability, BurnRate, Latency, Ratio, Tier
 from .variables import (AdHocVariable, ConstantVariable, CustomVariable, DatasourceVariable, InstanceVariable,
                         IntervalVariable, JobVariable, QueryVariable, TextBoxVariable)
 
 __all__ = [
-    "AdHocVariable", "AlertList", "AlertRule", "AnnoList", "BarChart", "BarGauge", "Boundary",
+    "AdHocVariable", "AlertList", "AlertRule", "AnnoList", "Availability", "BarChart", "BarGauge", "Boundary",
+    "BurnRate", "Latency", "Ratio", "SLO", "Tier",
     "ConstantVariable", "CustomVariable", "DashList", "Dashboard", "DataSourceName", "DatasourceVariable",
     "Folder", "Gauge", "Geomap", "GridPos", "Heatmap", "Histogram", "InstanceVariable", "IntervalVariable", "JobVariable",
     "Link", "Logs", "NodeGraph", "Override", "Panel", "PieChart", "PluginPanel", "PrometheusAnnotation",

@@ -200,3 +200,5 @@ def objects(defs):
         yield from visit(defs.stack, ())
     for test in defs.tests:
         yield from visit(test, ())
+    for slo in getattr(defs, "slos", ()):
+        yield from visit(slo, ())

@@ -91,7 +91,11 @@ def _derivable(alert) -> bool:
 
 
 def _one(alert):
+    from ..slo.tests import slo_tests
+
     try:
+        if "_slo" in alert.__dict__:  # a burn-rate alert of an SLO: its tier's tests
+            return slo_tests(alert), None
         return boundary_tests(alert), None
     except (CannotDrive, ValueError) as exc:
         return [], str(exc)

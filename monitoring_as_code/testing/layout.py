@@ -54,24 +54,32 @@ def checks_of(alert: AlertRule, tests: List[AlertTest]) -> List[Check]:
     return out
 
 
-def recording_index(groups) -> Dict[str, RecordingRule]:
-    return {r.record: r for g in groups for r in g.rules if isinstance(r, RecordingRule)}
+def recording_index(groups) -> Dict[str, List[RecordingRule]]:
+    """Recording rules by the name they record; several rules may record one name with other
+    labels (every SLO records slo:sli_error:ratio_rate5m, told apart by `slo`)."""
+    out: Dict[str, List[RecordingRule]] = {}
+    for g in groups:
+        for r in g.rules:
+            if isinstance(r, RecordingRule):
+                out.setdefault(r.record, []).append(r)
+    return out
 
 
-def dependencies(alert: AlertRule, groups, by_name: Dict[str, RecordingRule] = None) -> List[RecordingRule]:
-    """Recording rules the alert reads, directly or through other recording rules."""
+def dependencies(alert: AlertRule, groups, by_name: Dict[str, List[RecordingRule]] = None) -> List[RecordingRule]:
+    """Recording rules the alert reads, directly or through other recording rules (every rule
+    that records a name it reads), in the order they are defined."""
     by_name = recording_index(groups) if by_name is None else by_name
     if not by_name:
         return []
     needed, queue = [], list(promql.metric_names(alert.expr))
     while queue:
         name = queue.pop()
-        rule = by_name.get(name)
-        if rule is not None and rule not in needed:
-            needed.append(rule)
-            queue.extend(promql.metric_names(rule.expr))
-    order = list(by_name.values())
-    return sorted(needed, key=order.index)
+        for rule in by_name.get(name, ()):
+            if not any(rule is n for n in needed):
+                needed.append(rule)
+                queue.extend(promql.metric_names(rule.expr))
+    order = {id(r): i for i, r in enumerate(r for rules in by_name.values() for r in rules)}
+    return sorted(needed, key=lambda r: order[id(r)])
 
 
 def tests_by_alert(defs) -> Dict[str, Tuple[AlertRule, List[AlertTest]]]:
