@@ -60,6 +60,9 @@ MESSAGES = {
     "panel/layout": "panel 'On top' overlaps panel 'Base' (defined at dashboards/mistakes.py:27): Grafana moves "
                     "the later one down",
     "model/extra": "panel 'Extra': extra sets maxDataPoints, which has a typed field",
+    "slo/definition": "SLO perfect: objective 100 is not a percentage strictly between 0 and 100",
+    "slo/total-covers-errors": "SLO crossed: the total selector does not take the error series (total ⊇ errors)",
+    "slo/chained-period": "SLO chained: the period SLI averages 1-hour ratios (chained_period=True)",
     "dashboard/folder": "folder uid 'team' names two folders: 'Other team' here and 'Team' at dashboards/mistakes.py:36",
     "dashboard/unique-uid": "dashboard uid 'mistakes' is already used at dashboards/mistakes.py:16",
 }

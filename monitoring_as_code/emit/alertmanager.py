@@ -30,7 +30,7 @@ def receiver_name(severity: str) -> str:
     return f"email-{severity}"
 
 
-def config_data(am) -> dict:
+def config_data(am, slos=()) -> dict:
     email = am.email
     data = {}
     if email is not None:
@@ -53,10 +53,21 @@ def config_data(am) -> dict:
         ],
     }
     severities = [r.severity for r in am.routes]
+    inhibit = []
     if "critical" in severities and "warning" in severities:
-        data["inhibit_rules"] = [{"source_matchers": [matcher("severity", "critical")],
-                                  "target_matchers": [matcher("severity", "warning")],
-                                  "equal": list(am.inhibit_equal)}]
+        # Only a critical alert that has the labels compared inhibits: Alertmanager takes two
+        # missing labels as equal, so a critical without `instance` (an SLO page, a per-job
+        # alert) would otherwise silence every warning without one.
+        inhibit.append({"source_matchers": [matcher("severity", "critical")]
+                        + [matcher(label, ".+", "=~") for label in am.inhibit_equal],
+                        "target_matchers": [matcher("severity", "warning")],
+                        "equal": list(am.inhibit_equal)})
+    if slos:
+        # A paging burn rate silences the ticket tiers of the same SLO (they say the same, later).
+        inhibit.append({"source_matchers": [matcher("slo_tier", "page")],
+                        "target_matchers": [matcher("slo_tier", "ticket")], "equal": ["slo"]})
+    if inhibit:
+        data["inhibit_rules"] = inhibit
     receivers = []
     for r in am.routes:
         receiver = {"name": receiver_name(r.severity)}
@@ -75,6 +86,7 @@ def emit(defs, files=None) -> Dict[str, bytes]:
     if defs.stack is None:
         return {}
     return {
-        "alertmanager/alertmanager.yml": dump(config_data(defs.stack.alertmanager), "stack.py"),
+        "alertmanager/alertmanager.yml": dump(config_data(defs.stack.alertmanager, getattr(defs, "slos", ())),
+                                              "stack.py"),
         "alertmanager/templates/email.tmpl": TEMPLATE.encode("utf-8"),
     }

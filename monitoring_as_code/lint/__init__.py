@@ -19,7 +19,8 @@ from . import (alert_annotations, alert_comparison, alert_for, alert_grafana_man
                model_types, panel_has_queries, panel_layout, panel_title_description, panel_unit, promql_dialect,
                promql_never_matches, promql_rate_counter, promql_rate_window, promql_syntax, promql_unknown_metric,
                rule_labels, rule_templates, stack_alertmanager, stack_allow_all, stack_grafana_ini, stack_nginx,
-               stack_prometheus, stack_secrets, stack_sentry, thresholds_from, unique_uid)
+               slo_chained, slo_definition, slo_total, stack_prometheus, stack_secrets, stack_sentry, thresholds_from,
+               unique_uid)
 from .config import Config, load_config
 
 ALL = (model_types, promql_syntax, promql_dialect, promql_never_matches, promql_rate_counter, promql_rate_window,
@@ -27,7 +28,7 @@ ALL = (model_types, promql_syntax, promql_dialect, promql_never_matches, promql_
        alert_annotations, alert_name, alert_name_style, alert_comparison, alert_grafana_managed, unique_uid, dashboard_folder, dashboard_title,
        datasource_variable, thresholds_from, panel_unit, panel_title_description, panel_has_queries, panel_layout,
        dashboard_schema, stack_prometheus, stack_alertmanager, stack_grafana_ini, stack_nginx, stack_allow_all,
-       stack_secrets, stack_sentry, extra_typed)
+       stack_secrets, stack_sentry, extra_typed, slo_definition, slo_total, slo_chained)
 
 
 __all__ = ["ALL", "Config", "Context", "Expression", "load_config", "run"]
@@ -151,7 +152,15 @@ def run(defs, config: Optional[Config] = None, rules=ALL, context: Optional[Cont
             continue
         ctx.rule, ctx.severity, ctx.help = module.RULE, module.SEVERITY, getattr(module, "HELP", "")
         module.check(ctx)
-    return sorted(ctx.problems, key=Diagnostic.sort_key)
+    # The same message of the same rule at the same line says nothing more the second time
+    # (an SLO's selector is read by each of the rules it compiles to).
+    unique, seen = [], set()
+    for p in ctx.problems:
+        key = (str(p.source), p.rule, p.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return sorted(unique, key=Diagnostic.sort_key)
 
 
 def _prometheus(query, panel, dashboard) -> bool:

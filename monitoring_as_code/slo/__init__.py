@@ -88,15 +88,20 @@ def problems(slo: SLO) -> List[str]:
     if not isinstance(slo.period, str) or not is_duration(slo.period):
         out.append(f"period {slo.period!r} is not a Prometheus duration")
         return out
+    spec = slo.alerts if isinstance(slo.alerts, BurnRate) else BurnRate()
+    if not spec.tiers and seconds(slo.period) < 86400:
+        out.append(f"period {slo.period} is shorter than 1d: the workbook's windows scaled to it would be a minute "
+                   "or less; give your own tiers (BurnRate(tiers=[...]))")
+        return out
     for tier in tiers_or_none(slo) or ():
         for name in ("long", "short"):
             value = getattr(tier, name)
             if not isinstance(value, str) or not is_duration(value):
-                out.append(f"tier {tier.factor}×: {name} window {value!r} is not a Prometheus duration")
+                out.append(f"tier {tier.factor!r}×: {name} window {value!r} is not a Prometheus duration")
         if not out and seconds(tier.short) >= seconds(tier.long):
-            out.append(f"tier {tier.factor}×: the short window {tier.short} is not shorter than the long {tier.long}")
+            out.append(f"tier {tier.factor:g}×: the short window {tier.short} is not shorter than the long {tier.long}")
         if not out and seconds(tier.long) > seconds(slo.period):
-            out.append(f"tier {tier.factor}×: the long window {tier.long} is longer than the period {slo.period}")
+            out.append(f"tier {tier.factor:g}×: the long window {tier.long} is longer than the period {slo.period}")
         if not out and not (isinstance(tier.factor, (int, float)) and tier.factor > 0):
             out.append(f"tier {tier.factor!r}: the factor is not a positive number")
     if tiers_or_none(slo) is None:
