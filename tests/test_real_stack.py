@@ -99,5 +99,7 @@ def test_every_rule_is_loaded_and_healthy(compiled, prometheus):
         return rules if rules and all(r.get("lastEvaluation", "").startswith("20") for r in rules) else None
 
     rules = wait_until("rules evaluated", loaded, timeout=30)
-    assert sorted(r["name"] for r in rules) == sorted(a.name for a in compiled.definitions.alerts)
+    compiled_rules = [getattr(r, "record", None) or r.name for g in compiled.definitions.groups for r in g.rules]
+    assert sorted(r["name"] for r in rules) == sorted(compiled_rules)
+    assert any(name.startswith("slo:") for name in compiled_rules)  # the SLOs' recording rules too
     assert [(r["name"], r.get("lastError")) for r in rules if r["health"] != "ok"] == []
