@@ -148,3 +148,18 @@ def test_moving_a_dashboard_to_a_folder_is_a_change(repo):
     result = run_mac("diff", cwd=repo)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["mac-redis: folder (default folder) → Databases"]
+
+
+def test_slo_changes_in_slo_terms(repo):
+    edit(repo / "alerts" / "slos.py", "objective=99.9,", "objective=99.5,")
+    edit(repo / "alerts" / "slos.py", "from monitoring_as_code import SLO, Latency, Ratio",
+         "from monitoring_as_code import SLO, BurnRate, Latency, Ratio")
+    edit(repo / "alerts" / "slos.py", 'runbook_url=runbook("ApiLatencyBurnRate"),',
+         'runbook_url=runbook("ApiLatencyBurnRate"), alerts=BurnRate(ticket=False),')
+    result = run_mac("diff", "--base", "HEAD", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "SLO api-availability: objective 99.9 → 99.5: error budget ×5  [objective lowered: more errors before any alert]",
+        "SLO api-latency / ticket 1d/2h tier: removed  [ticket tier removed]",
+        "SLO api-latency / ticket 3d/6h tier: removed  [ticket tier removed]",
+    ]

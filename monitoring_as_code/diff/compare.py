@@ -144,6 +144,8 @@ def compare(base: dict, head: dict, catalog: Optional[dict] = None) -> List[Chan
             if p["position"] != q["position"]:
                 changes.append(Change("panel", subject, "moved", "position", p["position"], q["position"]))
 
+    changes.extend(_slo_changes(base.get("slos", {}), head.get("slos", {})))
+
     bs, hs = base["stack"], head["stack"]
     for section in sorted(set(bs) | set(hs)):
         x, y = bs.get(section), hs.get(section)
@@ -224,3 +226,47 @@ def output_notes(base: dict, head: dict) -> List[str]:
                 ([f"no longer Grafana-managed: {', '.join(removed)}"] if removed else [])
         notes.append("Output changed: " + "; ".join(parts) + " (same alerts, same thresholds).")
     return notes
+
+
+def _budget(objective: float) -> float:
+    return round(1 - objective / 100, 12)
+
+
+def _slo_changes(before: dict, after: dict) -> List[Change]:
+    """SLOs in SLO terms: the objective and what it does to the error budget, the period,
+    tiers added or removed and their factors, the SLI."""
+    out = []
+    for name in sorted(set(before) | set(after)):
+        if name not in after:
+            out.append(Change("slo", name, "removed", risk="SLO removed: its burn-rate alerts are gone"))
+            continue
+        if name not in before:
+            b = after[name]
+            out.append(Change("slo", name, "added", after=f"{b['objective']:g} % over {b['period']}",
+                              details=[f"{len(b['tiers'])} burn-rate alerts"]))
+            continue
+        a, b = before[name], after[name]
+        if a["objective"] != b["objective"]:
+            factor = _budget(b["objective"]) / _budget(a["objective"])
+            looser = factor > 1
+            out.append(Change("slo", name, "changed", "objective", a["objective"], b["objective"],
+                              "objective lowered: more errors before any alert" if looser else "",
+                              [f"error budget ×{factor:.3g}"]))
+        for key in ("period", "service", "sli"):
+            if a[key] != b[key]:
+                out.append(Change("slo", name, "changed", key, a[key], b[key]))
+        for tier in sorted(set(a["tiers"]) | set(b["tiers"])):
+            subject = f"{name} / {tier} tier"
+            if tier not in b["tiers"]:
+                kind = a["tiers"][tier]["kind"]
+                out.append(Change("slo", subject, "removed",
+                                  risk=f"{kind} tier removed" + (": nothing pages for this burn rate" if kind == "page" else "")))
+            elif tier not in a["tiers"]:
+                out.append(Change("slo", subject, "added", after=f"{b['tiers'][tier]['factor']:g}×"))
+            elif a["tiers"][tier] != b["tiers"][tier]:
+                x, y = a["tiers"][tier], b["tiers"][tier]
+                for key in ("factor", "severity"):
+                    if x[key] != y[key]:
+                        risk = "burn-rate factor raised: fires later" if key == "factor" and y[key] > x[key] else ""
+                        out.append(Change("slo", subject, "changed", key, x[key], y[key], risk))
+    return out

@@ -19,13 +19,19 @@ def _value(v) -> str:
     return str(v)
 
 
+def _kind(kind: str) -> str:
+    return "SLO" if kind == "slo" else kind.replace("_", " ")
+
+
 def line(c: Change) -> str:
     if c.action in ("added", "removed") and not c.field:
-        text = f"{c.kind.replace('_', ' ')} {c.subject}: {c.action}"
+        text = f"{_kind(c.kind)} {c.subject}: {c.action}"
         if c.details:
             text += f" ({'; '.join(c.details)})"
     elif c.action == "renamed":
         text = f"alert {c.before} renamed to {c.after}"
+    elif c.kind == "slo" and c.field == "objective":
+        text = f"SLO {c.subject}: objective {_value(c.before)} → {_value(c.after)}: {c.details[0]}"
     elif c.field == "threshold":
         text = f"{c.subject}: threshold {c.details[0]}"
     elif c.action == "moved":
@@ -37,7 +43,7 @@ def line(c: Change) -> str:
             text = f"{c.subject}: {c.field} {c.action}" + (f" ({_value(c.after)})" if c.after else "")
     if c.risk:
         text += f"  [{c.risk}]"
-    extra = c.details[1:] if c.field == "threshold" else (c.details if c.field else [])
+    extra = c.details[1:] if c.field in ("threshold", "objective") else (c.details if c.field else [])
     return "\n".join([text] + [f"    {d}" for d in extra])
 
 
@@ -53,13 +59,14 @@ def markdown(changes: List[Change], notes: List[str] = ()) -> str:
     for c in changes:
         kinds.setdefault(c.kind, []).append(c)
     out = ["### mac diff", "", "| what | changes |", "|---|---|"]
-    out += [f"| {kind.replace('_', ' ')}s | {len(items)} |" for kind, items in kinds.items()]
+    out += [f"| {_kind(kind)}s | {len(items)} |" for kind, items in kinds.items()]
     risks = [c for c in changes if c.risk]
     if risks:
         out += ["", "**Needs a second look**", ""]
         out += [f"- ⚠️ `{c.subject}`: {c.risk}" for c in risks]
     for kind, items in kinds.items():
-        out += ["", f"#### {kind.replace('_', ' ').capitalize()}s", ""]
+        heading = _kind(kind) if kind == "slo" else _kind(kind).capitalize()
+        out += ["", f"#### {heading}s", ""]
         for c in items:
             long = [v for v in (c.before, c.after) if isinstance(v, str) and (len(v) > LONG or "\n" in v)]
             if long and c.field in ("expression", "queries"):

@@ -64,7 +64,10 @@ def snapshot(defs) -> dict:
     alerts, records = {}, {}
     # Keyed by name; alerts that share one (warning and critical) by name and severity.
     keys = alert_keys([r for g in defs.groups for r in g.rules if not hasattr(r, "record")])
+    generated = _slo_generated(defs)
     for group in defs.groups:
+        if id(group) in generated:
+            continue  # an SLO's rules: compared as the SLO (below)
         for rule in group.rules:
             if hasattr(rule, "record"):
                 records[rule.record] = {"group": group.name, "expr": _expr(rule.expr), "labels": dict(rule.labels)}
@@ -72,6 +75,8 @@ def snapshot(defs) -> dict:
                 alerts[keys[id(rule)]] = alert_snapshot(rule, group.name)
     dashboards = {}
     for d in defs.dashboards:
+        if id(d) in generated:
+            continue
         folder = getattr(d, "folder", None)
         dashboards[d.uid] = {
             "title": d.title, "tags": list(d.tags), "refresh": d.refresh,
@@ -94,7 +99,39 @@ def snapshot(defs) -> dict:
     # The emitted form: not a change of meaning (compare() leaves it out), said apart.
     output = {"grafana": getattr(defs, "grafana", "11"), "grafana_managed_alerts": grafana_managed}
     return {"alerts": alerts, "recording_rules": records, "dashboards": dashboards, "stack": stack,
-            "output": output}
+            "output": output, "slos": _slos(defs)}
+
+
+def _slo_generated(defs) -> set:
+    """ids of the rule groups and dashboards the SLOs compiled to."""
+    from ..slo import generated, problems
+    from ..slo.dashboard import GENERATED
+
+    out = set()
+    for slo in getattr(defs, "slos", ()):
+        if not problems(slo):
+            out.add(id(generated(slo).group))
+    out.update(id(d) for d in defs.dashboards if getattr(d, GENERATED, False))
+    return out
+
+
+def _slos(defs) -> dict:
+    from ..slo import generated, problems
+
+    out = {}
+    for slo in getattr(defs, "slos", ()):
+        if problems(slo):
+            continue
+        gen = generated(slo)
+        sli = slo.sli
+        out[slo.name] = {
+            "service": slo.service, "objective": slo.objective, "period": slo.period,
+            "sli": {k: getattr(sli, k) for k in ("errors", "total", "histogram", "threshold", "selector", "up_selector")
+                    if hasattr(sli, k)},
+            "tiers": {f"{t.kind} {t.long}/{t.short}": {"factor": t.factor, "severity": t.severity, "kind": t.kind}
+                      for t in gen.tiers},
+        }
+    return out
 
 
 def _managed(defs):
