@@ -220,7 +220,7 @@ def assert_same_meaning(classic: dict, v2_spec: dict, name: str) -> int:
 
 def test_v2_keeps_the_bundled_dashboards(builds):
     classic, v2 = dashboards(builds["11"]), dashboards(builds["13"])
-    assert classic.keys() == v2.keys() and len(classic) == 5
+    assert classic.keys() == v2.keys() and len(classic) == 6
     assert sum(assert_same_meaning(classic[n], v2[n]["spec"], n) for n in classic) > 30
 
 
