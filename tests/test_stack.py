@@ -72,8 +72,10 @@ def test_alertmanager_config_passes_amtool_and_routes_by_severity(out):
     routes = {r["receiver"]: r for r in data["route"]["routes"]}
     assert routes["email-critical"]["repeat_interval"] == "1h" and routes["email-critical"]["group_wait"] == "10s"
     assert routes["email-warning"]["repeat_interval"] == "4h"
-    assert data["inhibit_rules"] == [{"source_matchers": ['severity="critical"'],
-                                      "target_matchers": ['severity="warning"'], "equal": ["instance"]}]
+    assert data["inhibit_rules"] == [
+        {"source_matchers": ['severity="critical"', 'instance=~".+"'], "target_matchers": ['severity="warning"'],
+         "equal": ["instance"]},
+        {"source_matchers": ['slo_tier="page"'], "target_matchers": ['slo_tier="ticket"'], "equal": ["slo"]}]
 
 
 def test_email_template_renders_summary_description_and_runbook(out):

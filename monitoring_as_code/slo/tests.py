@@ -182,7 +182,9 @@ def _percent(ratio: float) -> str:
 
 def tier_tests(slo: SLO, tier: Tier, alert, fastest: bool) -> List[AlertTest]:
     long, short, wait = seconds(tier.long), seconds(tier.short), seconds(for_of(tier))
-    step = 60 if short < 7200 else 300
+    # Samples and evaluations every step: six or more in the short window, so promtool
+    # evaluates a 3-day tier over six days in a second, not in minutes.
+    step = max([60] + [s for s in (60, 300, 900, 3600) if s <= short / 6])
     threshold = tier.factor * slo.budget
     cond = condition(slo, tier)
     onset = int(long) + step
