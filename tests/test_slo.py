@@ -153,3 +153,42 @@ def test_bad_slos_are_errors_at_their_line(tmp_path):
                        (7, "SLO slow: 0.4 s is not a bucket boundary of http_request_duration_seconds")]:
         assert f"alerts/slos.py:{line}: [error] {text}" in run.stderr, run.stderr
     assert not (tmp_path / "build").exists()
+
+
+def test_other_slis_periods_and_tiers(tmp_path):
+    """Availability and {window} SLIs compile (their rules pass promtool check at compile time)
+    and say that their tests are to be written; a 28-day period scales the workbook's windows;
+    custom tiers replace them; the SLO's description reaches its dashboard."""
+    write_tree(tmp_path, {
+        "alerts/slos.py": '''
+            from monitoring_as_code import SLO, Availability, BurnRate, Ratio
+
+            RB = "https://example.org/runbooks/slo"
+            up = SLO("node-up", service="node", sli=Availability(up_selector='up{job="node"}'), runbook_url=RB)
+            custom = SLO("api-custom", service="api", period="28d", runbook_url=RB, description="Custom errors.",
+                         sli=Ratio(errors='sum(rate(http_requests_total{job="api", status="500"}[{window}]))',
+                                   total='sum(rate(http_requests_total{job="api"}[{window}]))'),
+                         alerts=BurnRate(tiers=[(10, "2h", "10m", "critical")]))
+            scaled = SLO("api-28d", service="api", period="28d", runbook_url=RB, alerts=BurnRate(ticket=False),
+                         sli=Ratio(errors='http_requests_total{job="api", status="500"}',
+                                   total='http_requests_total{job="api"}'))
+        ''',
+    })
+    run = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "SLO node-up" not in run.stderr  # nothing wrong with it
+    assert "cannot generate boundary tests: tests are derived for Ratio and Latency SLIs" in run.stderr
+    assert "SLO api-custom: mac cannot check that the total counts every error" in run.stderr
+    rules = yaml.safe_load((tmp_path / "build" / "prometheus" / "alert_rules.yml").read_text())
+    alerts = {r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r}
+    assert alerts == {"NodeUpBurnRate1h", "NodeUpBurnRate6h", "NodeUpBurnRate1d", "NodeUpBurnRate3d",
+                      "ApiCustomBurnRate2h", "Api28dBurnRate56m", "Api28dBurnRate336m"}  # 1h and 6h × 28/30
+    records = {r["record"]: r["expr"] for g in rules["groups"] if g["name"] == "slo-api-custom"
+               for r in g["rules"] if "record" in r}
+    assert records["slo:sli_errors:rate10m"] == 'sum(rate(http_requests_total{job="api", status="500"}[10m]))'
+    assert "slo:sli_error:ratio_rate28d" in records
+    up = {r["record"]: r["expr"] for g in rules["groups"] if g["name"] == "slo-node-up" for r in g["rules"]
+          if "record" in r}
+    assert up["slo:sli_total:rate5m"] == 'sum(count_over_time(up{job="node"}[5m]))'
+    dashboard = (tmp_path / "build" / "grafana" / "dashboards" / "slo-api.json").read_text()
+    assert "Custom errors." in dashboard

@@ -23,7 +23,8 @@ def _rows(slo) -> Row:
         Stat(f"SLI over {period}", queries=[Query(f"1 - slo:sli_error:ratio_rate{period}{match}", legend="SLI")],
              unit="percentunit", decimals=3,
              thresholds=[Threshold(None, "red"), Threshold(objective, "green")],
-             description=f"Good events over the last {period}; green at or above the {number(slo.objective)} % objective."),
+             description=(f"{slo.description} " if slo.description else "")
+             + f"Good events over the last {period}; green at or above the {number(slo.objective)} % objective."),
         Stat("Error budget left", queries=[Query(f"slo:error_budget_remaining:ratio{match}", legend="left")],
              unit="percentunit", decimals=1,
              thresholds=[Threshold(None, "red"), Threshold(0, "orange"), Threshold(0.25, "green")],
