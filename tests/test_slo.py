@@ -192,3 +192,39 @@ def test_other_slis_periods_and_tiers(tmp_path):
     assert up["slo:sli_total:rate5m"] == 'sum(count_over_time(up{job="node"}[5m]))'
     dashboard = (tmp_path / "build" / "grafana" / "dashboards" / "slo-api.json").read_text()
     assert "Custom errors." in dashboard
+
+
+def test_what_an_slo_pastes_into_promql_is_checked_for_its_place(tmp_path):
+    """An SLI selector must be a selector (a fragment that would close rate(…) and add a term
+    is an error at the SLO's line), and the SLO's name reaches PromQL as a quoted string."""
+    write_tree(tmp_path, {
+        "alerts/slos.py": '''
+            from monitoring_as_code import SLO, Latency, Ratio
+
+            RB = "https://example.org/runbooks/slo"
+            sneaky = SLO("sneaky", service="api", runbook_url=RB,
+                         sli=Ratio(errors='http_requests_total[5m])) or vector(1) or (sum(rate(up',
+                                   total='http_requests_total{job="api"}'))
+            matchers = SLO("matchers", service="api", runbook_url=RB,
+                           sli=Latency(histogram="http_request_duration_seconds", threshold=0.5, selector='job="api"} or up{'))
+        ''',
+    })
+    run = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "alerts/slos.py:4: [error] SLO sneaky: sli errors" in run.stderr
+    assert "is neither a series selector nor an expression with {window}" in run.stderr
+    assert "alerts/slos.py:7: [error] SLO matchers: sli selector" in run.stderr
+    write_tree(tmp_path, {
+        "alerts/slos.py": '''
+            from monitoring_as_code import SLO, Ratio
+
+            quoted = SLO('a"b', service="api", runbook_url="https://example.org/runbooks/slo",
+                         sli=Ratio(errors='http_requests_total{job="api", status="500"}', total='http_requests_total{job="api"}'))
+        ''',
+    })
+    run = run_mac("compile", "--out", "build", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    rules = yaml.safe_load((tmp_path / "build" / "prometheus" / "alert_rules.yml").read_text())["groups"][0]["rules"]
+    ratio = next(r for r in rules if r.get("record") == "slo:sli_error:ratio_rate1h")
+    assert ratio["expr"] == 'slo:sli_errors:rate1h{slo="a\\"b"} / slo:sli_total:rate1h{slo="a\\"b"}'
+    assert ratio["labels"]["slo"] == 'a"b'

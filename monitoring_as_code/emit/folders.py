@@ -15,11 +15,16 @@ RESOURCE_VERSION = {"12": "folder.grafana.app/v1beta1", "13": "folder.grafana.ap
 MANAGED_BY = {"app.kubernetes.io/managed-by": "mac"}
 
 
+def title_uid(title: str) -> str:
+    """The uid mac gives the stack's default folder, from its title."""
+    return slug(title) or "mac"
+
+
 def default_folder_uid(stack) -> Optional[str]:
     """The uid of the stack's default folder (Grafana(folder=...)), None without a stack."""
     if stack is None:
         return None
-    return slug(stack.grafana.folder) or "mac"
+    return title_uid(stack.grafana.folder)
 
 
 def dashboard_file(dashboard) -> str:

@@ -34,13 +34,9 @@ def provider_data(g, folders=None, version: str = "11") -> dict:
     build/grafana/folders/<uid>/ to folders_path/<uid>. With resources (Grafana 12, 13) the
     default folder's uid is pinned, since a resource's grafana.app/folder annotation must
     equal its provider's folderUid."""
-    from .folders import default_folder_uid
+    from .folders import title_uid
 
-    class _Stack:  # default_folder_uid reads stack.grafana.folder
-        grafana = g
-
-    providers = [_provider("mac", g.folder, g.dashboards_path,
-                           default_folder_uid(_Stack) if version != "11" else None)]
+    providers = [_provider("mac", g.folder, g.dashboards_path, title_uid(g.folder) if version != "11" else None)]
     for uid, folder in (folders or {}).items():
         providers.append(_provider(f"mac-{uid}", folder.title, f"{g.folders_path.rstrip('/')}/{uid}", uid))
     return {"apiVersion": 1, "providers": providers}

@@ -32,6 +32,20 @@ WINDOW = "{window}"
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
+def own_series(slo: SLO) -> str:
+    """The matcher of the SLO's recorded series, its name quoted as PromQL reads it."""
+    from ..promql import quoted
+
+    return f"{{slo={quoted(slo.name)}}}"
+
+
+def _is_selector(text) -> bool:
+    try:
+        return isinstance(text, str) and isinstance(pp.parse(text), pp.VectorSelector)
+    except (ValueError, TypeError):
+        return False
+
+
 def window_name(total: float) -> str:
     """A window as PromQL writes it, in its largest whole unit up to days (30d, 6h, 5m)."""
     total = int(round(total))
@@ -106,14 +120,30 @@ def problems(slo: SLO) -> List[str]:
             out.append(f"tier {tier.factor!r}: the factor is not a positive number")
     if tiers_or_none(slo) is None:
         out.append("alerts: custom tiers are (factor, long, short, severity) or Tier(...)")
+    # What the user wrote is pasted into PromQL only where it is what its place takes: a
+    # selector inside rate(…[w]), matchers inside {…}, or a whole expression with {window}.
     if isinstance(slo.sli, Ratio):
         for name in ("errors", "total"):
             text = getattr(slo.sli, name)
-            try:
-                pp.parse(text.replace(WINDOW, "5m") if isinstance(text, str) else "")
-            except (ValueError, TypeError):
-                out.append(f"sli {name} {text!r} is not PromQL")
-    elif not isinstance(slo.sli, (Latency, Availability)):
+            if isinstance(text, str) and WINDOW in text:
+                try:
+                    pp.parse(text.replace(WINDOW, "5m"))
+                except (ValueError, TypeError):
+                    out.append(f"sli {name} {text!r} is not PromQL")
+            elif not _is_selector(text):
+                out.append(f"sli {name} {text!r} is neither a series selector nor an expression with {WINDOW}")
+    elif isinstance(slo.sli, Latency):
+        inside = slo.sli.selector
+        if not (isinstance(slo.sli.histogram, str) and re.fullmatch(r"[a-zA-Z_:][a-zA-Z0-9_:]*", slo.sli.histogram)):
+            out.append(f"sli histogram {slo.sli.histogram!r} is not a metric name")
+        elif not isinstance(inside, str) or (inside.strip() and not _is_selector(f"{slo.sli.histogram}{{{inside}}}")):
+            out.append(f"sli selector {inside!r} is not label matchers (such as job=\"api\")")
+        if not isinstance(slo.sli.threshold, (int, float)) or isinstance(slo.sli.threshold, bool):
+            out.append(f"sli threshold {slo.sli.threshold!r} is not a number of seconds")
+    elif isinstance(slo.sli, Availability):
+        if not _is_selector(slo.sli.up_selector):
+            out.append(f"sli up_selector {slo.sli.up_selector!r} is not a series selector")
+    else:
         out.append("sli is not Ratio(...), Latency(...) or Availability(...)")
     return out
 
@@ -179,7 +209,7 @@ def _generate(slo: SLO) -> Generated:
     own = tiers(slo)
     windows = sorted({w for t in own for w in (t.long, t.short)}, key=seconds)
     labels = _labels(slo)
-    match = f'{{slo="{slo.name}"}}'
+    match = own_series(slo)
     rules = []
     period = window_name(seconds(slo.period))
     for window in windows + ([period] if not slo.chained_period else []):

@@ -7,7 +7,7 @@ from typing import Dict, List
 
 from ..model import Dashboard, Query, Row, Stat, Threshold, TimeSeries
 from ..model.durations import seconds
-from . import generated, number, window_name
+from . import generated, number, own_series, window_name
 
 # Set on the dashboards made here (mac diff compares the SLO instead).
 GENERATED = "_slo_generated"
@@ -15,7 +15,7 @@ GENERATED = "_slo_generated"
 
 def _rows(slo) -> Row:
     gen = generated(slo)
-    match = f'{{slo="{slo.name}"}}'
+    match = own_series(slo)
     period = window_name(seconds(slo.period))
     budget = number(slo.budget)
     objective = slo.objective / 100
