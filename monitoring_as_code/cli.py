@@ -302,6 +302,67 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
         sys.exit(PROBLEMS)
 
 
+@main.command("preview")
+@click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder holding dashboards/ and alerts/.")
+@click.option("--out", default="preview", show_default=True, type=click.Path(dir_okay=True),
+              help="Folder for the pages (and images); replaced as a whole.")
+@click.option("--prometheus", metavar="URL", default=None, help="Run every panel's queries against this Prometheus.")
+@click.option("--demo", is_flag=True, help="Draw synthetic series instead (no server); the pages say so.")
+@click.option("--from", "start", default=None, metavar="TIME",
+              help="Start of the range: now-6h, an ISO 8601 time or epoch seconds (default: each dashboard's).")
+@click.option("--to", "end", default=None, metavar="TIME", help="End of the range (default: each dashboard's, usually now).")
+@click.option("--now", default=None, metavar="TIME",
+              help="What `now` means (ISO 8601 or epoch seconds; default: the clock, or SOURCE_DATE_EPOCH).")
+@click.option("--dashboard", "uids", multiple=True, metavar="UID", help="Only this dashboard (repeatable).")
+@click.option("--png", is_flag=True, help="Also write png/<uid>.png and png/<uid>/<panel id>.png (headless Chromium).")
+@click.option("--fail-on-empty", is_flag=True, help="Exit 1 if any panel with queries has no data.")
+def preview_cmd(src, out, prometheus, demo, start, end, now, uids, png, fail_on_empty) -> None:
+    """Draw every dashboard as a web page, offline, with real or synthetic data.
+
+    Writes OUT/index.html and one page per dashboard: panels at their grid positions, time
+    series drawn with uPlot, stat, gauge, bar gauge, table, heatmap and text panels, units as
+    Grafana formats them, threshold lines where alerts fire. Panels without data are listed
+    at the top of their page and on stderr."""
+    from .preview.assets import AssetsMissing
+    from .preview.run import PreviewError, draw, write
+    from .preview.screenshots import BrowserMissing
+    from .preview.timerange import TimeError, parse_time
+    from .write import NotOurs
+
+    try:
+        moment = parse_time(now, 0.0) if now else None
+    except TimeError as exc:
+        _fault(f"--now: {exc}", USAGE)
+    result = compile_tree(src, grafana="11")
+    _report(result.problems, "text")
+    if not result.ok:
+        sys.exit(PROBLEMS)
+    try:
+        rendered = draw(result, {"prometheus": prometheus, "demo": demo}, start, end, uids, moment)
+        report = write(out, rendered, png)
+    except (PreviewError, TimeError) as exc:
+        _fault(str(exc), USAGE)
+    except (AssetsMissing, BrowserMissing) as exc:
+        _fault(str(exc), TOOL)
+    except NotOurs as exc:
+        _fault(str(exc), FILESYSTEM)
+    except OSError as exc:
+        _os_error(exc, "write the preview")
+    for item in rendered.empty:
+        click.echo(f"mac preview: {item.uid} / {item.title}: No data ({item.reason})", err=True)
+    for item in rendered.skipped:
+        click.echo(f"mac preview: {item.uid} / {item.title}: not drawn ({item.reason})", err=True)
+    for line in report.console_errors:
+        click.echo(f"mac preview: browser console: {line}", err=True)
+    pages = len(rendered.pages)
+    click.echo(f"{os.path.join(out, 'index.html')}: {pages} dashboard{'s' if pages != 1 else ''}"
+               + (f", {len(report.images)} images" if png else "")
+               + (f"; {len(rendered.empty)} panels without data" if rendered.empty else ""))
+    if report.console_errors or (fail_on_empty and rendered.empty):
+        sys.exit(PROBLEMS)
+
+
 @main.command("test")
 @click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
               help="Folder holding dashboards/ and alerts/.")
