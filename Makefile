@@ -1,5 +1,6 @@
 # mac: dashboards and alerts as code.
-#   make build   create .venv, install mac, compile dashboards/ and alerts/ into build/
+#   make build   create .venv, install mac and the preview's browser library (npm ci), compile
+#                dashboards/ and alerts/ into build/
 #   make test    also install the Debian packages the tests use if missing, check build/ with the real
 #                consumers, run pytest (in random order)
 #   make check   fail if build/ is not what the sources compile to
@@ -22,7 +23,14 @@ $(STAMP): pyproject.toml Makefile monitoring_as_code/schemas/grafana-dashboard-v
 	$(BIN)/python -m compileall -q monitoring_as_code
 	@touch $@
 
-build: $(STAMP)
+# uPlot, which `mac preview` inlines into its pages, at the version package-lock.json pins.
+UPLOT := node_modules/uplot/dist/uPlot.iife.min.js
+$(UPLOT): package.json package-lock.json
+	@scripts/ensure-node.sh
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+build: $(STAMP) $(UPLOT)
 	$(BIN)/mac compile --out build
 
 check: $(STAMP)
@@ -33,7 +41,7 @@ tools:
 
 # The committed build/ must be what the sources compile to, and every real checker must be
 # there to accept it (--require-checkers: a missing one fails instead of being skipped).
-test: $(STAMP) tools
+test: $(STAMP) $(UPLOT) tools
 	$(BIN)/mac compile --check --require-checkers --out build
 	$(BIN)/python -m pytest
 
@@ -44,4 +52,4 @@ bench: $(STAMP) tools
 	$(BIN)/python bench/alert_tests.py --sizes 100,1000 --naive-sizes 100
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

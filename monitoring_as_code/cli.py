@@ -249,7 +249,11 @@ def lint_cmd(src: str, fmt: str, fail_on: str, debug: bool, strict: bool) -> Non
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "markdown", "json"]),
               help="text for terminals, markdown for a pull-request comment, json for tools.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when something changed.")
-def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
+@click.option("--preview", "preview_dir", default=None, metavar="DIR", type=click.Path(dir_okay=True),
+              help="Also draw every changed panel before and after (DIR/<uid>/<panel>.png, side by side; "
+                   "synthetic data unless --prometheus).")
+@click.option("--prometheus", default=None, metavar="URL", help="With --preview: draw with this Prometheus' data.")
+def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool, preview_dir: str, prometheus: str) -> None:
     """Say what changed in dashboards, alerts and the stack between two revisions.
 
     Both revisions are compiled and their objects compared (not their text): alerts added,
@@ -289,6 +293,9 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
                 _report(result.problems, "text")
                 click.echo(f"mac: {ref or 'the working tree'} does not compile", err=True)
                 sys.exit(PROBLEMS)
+        # The previews need both sides compiled (the demo reads their alert tests), and the
+        # checked-out revisions are removed below.
+        compiled_sides = [compile_tree(folder, grafana="11") for folder, _ in trees] if preview_dir else None
     except GitError as exc:
         click.echo(f"mac: {exc}", err=True)
         sys.exit(USAGE)
@@ -297,9 +304,43 @@ def diff_cmd(base: str, head: str, src: str, fmt: str, exit_code: bool) -> None:
             shutil.rmtree(folder if not subdir else folder[: -len(subdir) - 1], ignore_errors=True)
     (before, _), (after, head) = snapshots
     changes = compare(before, after, catalog(head.definitions))
-    click.echo(RENDERERS[fmt](changes, output_notes(before, after)).rstrip("\n"))
+    pairs = None
+    if preview_dir:
+        pairs = _diff_preview(preview_dir, compiled_sides, changes, prometheus)
+    text = RENDERERS[fmt](changes, output_notes(before, after)).rstrip("\n")
+    if pairs is not None:
+        from .diff.render import previews
+
+        text = previews(text, fmt, pairs, preview_dir)
+    click.echo(text)
     if exit_code and changes:
         sys.exit(PROBLEMS)
+
+
+def _diff_preview(folder, sides, changes, prometheus):
+    import time
+
+    from .preview import diffimages
+    from .preview.assets import AssetsMissing
+    from .preview.run import PreviewError, now_from_env
+    from .preview.screenshots import BrowserMissing
+    from .write import NotOurs
+
+    for result in sides:
+        if not result.ok:
+            _report(result.problems, "text")
+            _fault("a revision does not compile, so it cannot be drawn", PROBLEMS)
+    try:
+        return diffimages.write(folder, *sides, changes, {"prometheus": prometheus, "demo": not prometheus},
+                                now_from_env() or time.time())
+    except PreviewError as exc:
+        _fault(str(exc), USAGE)
+    except (AssetsMissing, BrowserMissing) as exc:
+        _fault(str(exc), TOOL)
+    except NotOurs as exc:
+        _fault(str(exc), FILESYSTEM)
+    except OSError as exc:
+        _os_error(exc, "write the preview")
 
 
 @main.command("preview")

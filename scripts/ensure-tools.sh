@@ -15,6 +15,7 @@ need prometheus-nginx-exporter prometheus-nginx-exporter
 need /usr/lib/postgresql/15/bin/initdb postgresql-15
 need redis-server redis-server
 need nginx nginx
+need chromium chromium
 
 [ -z "$missing" ] && exit 0
 

@@ -106,3 +106,15 @@ def nulls(value, path="$"):
 
 
 os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+
+
+@pytest.fixture(scope="session")
+def loopback_stack():
+    """The real stack on 127.0.0.1 (tests/real_stack.py), once per session."""
+    from monitoring_as_code.compiler import compile_tree
+    from real_stack import start
+
+    result = compile_tree(str(ROOT))
+    assert result.ok, [p.text() for p in result.problems]
+    with start(result.files) as running:
+        yield running

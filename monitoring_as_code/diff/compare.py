@@ -20,9 +20,14 @@ class Change:
     after: object = None
     risk: str = ""  # a short warning, when the change deserves a second look
     details: List[str] = dataclasses.field(default_factory=list)
+    # "uid / panel" of each panel this change redraws (a panel's own change, or the panels
+    # that follow a changed alert's threshold): what `mac diff --preview` draws. Not in JSON.
+    panels: List[str] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("panels")
+        return out
 
 
 def _threshold_risk(op: str, before: float, after: float) -> str:
@@ -139,6 +144,7 @@ def compare(base: dict, head: dict, catalog: Optional[dict] = None) -> List[Chan
                     followed = _followed_alert(changes, p, q) if key == "thresholds" else None
                     if followed is not None:  # the panel follows its alert: say so there
                         followed.details.append(f"panel {subject} follows: {_steps(p[key])} → {_steps(q[key])}")
+                        followed.panels.append(subject)
                         continue
                     changes.append(Change("panel", subject, "changed", key, p[key], q[key]))
             if p["position"] != q["position"]:

@@ -86,3 +86,27 @@ def as_json(changes: List[Change], notes: List[str] = ()) -> str:
 
 
 RENDERERS = {"text": text, "markdown": markdown, "json": as_json}
+
+
+def previews(rendered: str, fmt: str, pairs, folder: str) -> str:
+    """The diff with where `--preview` drew each changed panel: links in Markdown (relative to
+    the folder, which the GitHub workflow uploads as an artifact), lines in text, an object
+    in JSON."""
+    def path(p):
+        return f"{folder.rstrip('/')}/{p}" if p else None
+
+    if fmt == "json":
+        return json.dumps({"changes": json.loads(rendered), "previews": [
+            {"panel": p.subject, "before": path(p.before), "after": path(p.after), "side_by_side": path(p.side_by_side)}
+            for p in pairs]}, indent=2, sort_keys=True)
+    if fmt == "markdown":
+        if not pairs:
+            return rendered
+        lines = ["", "#### Previews", "",
+                 f"Before and after, drawn by `mac diff --preview` (in the `{folder.rstrip('/')}` artifact):", ""]
+        for p in pairs:
+            links = [f"[{side}]({path(getattr(p, side))})" for side in ("before", "after") if getattr(p, side)]
+            lines.append(f"- `{p.subject}`: [side by side]({path(p.side_by_side)}) · " + " · ".join(links))
+        return rendered.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+    lines = [f"preview {p.subject}: {path(p.side_by_side)}" for p in pairs]
+    return "\n".join([rendered, *lines]) if lines else rendered

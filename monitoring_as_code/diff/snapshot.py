@@ -29,9 +29,9 @@ def alert_snapshot(rule, group: str) -> dict:
     }
 
 
-def _panels(defs, dashboard) -> Dict[str, dict]:
-    data = cached_data(defs, dashboard)  # built once already, when lint checked it
-    links = {p.title: p.thresholds_from.alert.name for p in dashboard.all_panels() if p.thresholds_from is not None}
+def panel_keys(data: dict) -> Dict[str, dict]:
+    """A compiled dashboard's panels (rows' panels too) by the name the diff gives them: the
+    title, or the title and type (and a number) when titles repeat."""
     flat = []
     for panel in data["panels"]:
         flat.append(panel)
@@ -44,6 +44,15 @@ def _panels(defs, dashboard) -> Dict[str, dict]:
         n = 2
         while key in out:
             key, n = f"{panel.get('title', '')} ({panel['type']}) #{n}", n + 1
+        out[key] = panel
+    return out
+
+
+def _panels(defs, dashboard) -> Dict[str, dict]:
+    data = cached_data(defs, dashboard)  # built once already, when lint checked it
+    links = {p.title: p.thresholds_from.alert.name for p in dashboard.all_panels() if p.thresholds_from is not None}
+    out: Dict[str, dict] = {}
+    for key, panel in panel_keys(data).items():
         defaults = panel.get("fieldConfig", {}).get("defaults", {})
         out[key] = {
             "type": panel["type"],

@@ -287,7 +287,7 @@
       axes: [
         { stroke: '#9fa7b3', grid: { stroke: 'rgba(204,204,220,0.07)' }, ticks: { stroke: 'rgba(204,204,220,0.07)' } },
         { stroke: '#9fa7b3', grid: { stroke: 'rgba(204,204,220,0.07)' }, ticks: { stroke: 'rgba(204,204,220,0.07)' },
-          size: function (u, vals) { return vals ? Math.max.apply(null, vals.map(function (v) { return String(v).length; }).concat([3])) * 7 + 18 : 40; },
+          size: function (u, vals) { return vals ? Math.max.apply(null, vals.map(function (v) { return String(v).length; }).concat([3])) * 8 + 24 : 40; },
           values: function (u, vals) { return vals.map(function (v) { return format(unit, v, panel.decimals); }); } }
       ],
       series: [{}].concat(series.map(function (s, i) {
