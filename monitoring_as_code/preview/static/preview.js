@@ -114,8 +114,8 @@
     hertz: decimalSI('Hz'), ns: function (v, d) { return seconds(v / 1e9, d); }, 'µs': function (v, d) { return seconds(v / 1e6, d); },
     ms: millis, s: seconds, m: function (v, d) { return seconds(v * 60, d); }, h: function (v, d) { return seconds(v * 3600, d); },
     d: function (v, d) { return seconds(v * 86400, d); }, dtdurations: seconds, dtdurationms: millis,
-    cps: countUnit('cps'), ops: countUnit('ops'), reqps: countUnit('req/s'), rps: countUnit('rd/s'), wps: countUnit('wr/s'),
-    iops: countUnit('io/s'), cpm: countUnit('cpm'), opm: countUnit('opm'), rpm: countUnit('rpm'), wpm: countUnit('wpm'),
+    cps: countUnit('cps'), ops: countUnit('ops'), reqps: countUnit('reqps'), rps: countUnit('rps'), wps: countUnit('wps'),
+    iops: countUnit('iops'), cpm: countUnit('cpm'), opm: countUnit('opm'), rpm: countUnit('rpm'), wpm: countUnit('wpm'),
     watt: decimalSI('W'), celsius: fixedUnit('°C'), humidity: fixedUnit('%H'), dB: fixedUnit('dB'), pixel: fixedUnit('px'),
     currencyUSD: function (v, d) { var r = scaled(1000, ['', 'K', 'M', 'B', 'T'])(v, d); r.prefix = '$'; return r; },
     currencyEUR: function (v, d) { var r = scaled(1000, ['', 'K', 'M', 'B', 'T'])(v, d); r.prefix = '€'; return r; }
@@ -277,10 +277,15 @@
     }
     if (custom.axisSoftMin !== undefined && custom.axisSoftMin !== null) lo = Math.min(lo, custom.axisSoftMin);
     if (custom.axisSoftMax !== undefined && custom.axisSoftMax !== null) hi = Math.max(hi, custom.axisSoftMax);
+    // A flat series (or one varying only by float noise, as 1 - 1e-16) gets a span around
+    // its value: uPlot cannot lay ticks on a span of nothing.
+    if (hi - lo <= Math.max(Math.abs(hi), Math.abs(lo)) * 1e-9) {
+      var mid = (hi + lo) / 2, pad = Math.abs(mid) * 0.1 || 1;
+      lo = mid - pad; hi = mid + pad;
+    } else { hi = hi + (hi - lo) * 0.05; }
     if (panel.min !== null) lo = panel.min;
     if (panel.max !== null) hi = panel.max;
-    if (lo === hi) { hi = lo + 1; }
-    else if (panel.max === null) { hi = hi + (hi - lo) * 0.05; }
+    if (hi <= lo) hi = lo + 1;
     var opts = {
       width: width, height: Math.max(height, 60), legend: { show: false }, cursor: { show: true },
       scales: { x: { time: true }, y: { range: function () { return [lo, hi]; } } },
@@ -295,11 +300,12 @@
         return { label: s.name, stroke: c, width: custom.lineWidth || 1, points: { show: false },
           fill: fill ? hexAlpha(c, fill / 100) : undefined, spanGaps: !!custom.spanNulls };
       })),
-      hooks: { draw: [function (u) { drawThresholds(u, panel, style, lo, hi, drawn); }] }
+      hooks: { draw: [function (u) {
+        drawThresholds(u, panel, style, lo, hi, drawn);
+        chart.dataset.thresholdLines = JSON.stringify(drawn);  // what was drawn, for a reader (and the tests)
+      }] }
     };
-    var plot = new uPlot(opts, [data[0]].concat(ys), chart);
-    chart.dataset.thresholdLines = JSON.stringify(drawn);
-    return plot;
+    return new uPlot(opts, [data[0]].concat(ys), chart);
   }
   function hexAlpha(hex, alpha) {
     var m = /^#([0-9a-f]{6})$/i.exec(hex);
@@ -497,5 +503,6 @@
     var panel = model.panels[Number(node.dataset.index)];
     if (panel.type !== 'row') draw(panel, node);
   });
-  document.body.dataset.ready = '1';
+  // uPlot draws on the next frame: say "ready" once it has.
+  requestAnimationFrame(function () { requestAnimationFrame(function () { document.body.dataset.ready = '1'; }); });
 })();
