@@ -388,3 +388,61 @@ def test_diff_preview_draws_only_the_panels_a_threshold_change_moves(tmp_path):
         assert png_size(before) == png_size(after) and before != after
         side_by_side = png_size((out / "mac-system" / f"{s}.png").read_bytes())
         assert side_by_side[0] > 2 * png_size(before)[0]
+
+
+# -- every panel type the preview draws -----------------------------------------------------------
+
+KINDS = '''
+from monitoring_as_code.model import (BarGauge, Dashboard, Gauge, Heatmap, PieChart, Query, Row, Stat, Table,
+                                      Text, TimeSeries)
+
+Q = 'sum by (status) (rate(http_requests_total{job="api"}[$__rate_interval]))'
+dashboard = Dashboard("Kinds", uid="kinds", panels=[
+    Row("Drawn", panels=[
+        TimeSeries("Stacked", queries=[Q], unit="reqps", stack=True, description="stacked"),
+        Gauge("Gauge", queries=['sum(jobs_in_progress{job="api"})'], min=0, max=50, description="gauge"),
+        BarGauge("Bar gauge", queries=[Query(Q, legend="{{status}}")], unit="reqps", description="bars"),
+        Table("Table", queries=[Query(Q, instant=True, format="table")], description="table"),
+        Heatmap("Heatmap", queries=[Query('sum by (le) (rate(http_request_duration_seconds_bucket{job="api"}[$__rate_interval]))',
+                                         format="heatmap", legend="{{le}}")], description="heatmap"),
+        Text("Notes", content="# Runbook\\n\\nSee **the wiki**.<script>window.pwned = 1</script>"
+                              "<a href=\\"javascript:window.pwned = 2\\" onclick=\\"window.pwned = 3\\">link</a>", description="text"),
+        PieChart("Pie", queries=[Q], description="pie"),
+    ]),
+    Row("Folded", collapsed=True, panels=[Stat("Hidden", queries=['sum(jobs_in_progress{job="api"})'], description="hidden")]),
+])
+'''
+
+
+def test_every_panel_type_is_drawn_or_says_it_is_not(tmp_path, chromium):
+    tree = bundled_tree(tmp_path / "src")
+    (tree / "dashboards" / "kinds.py").write_text(KINDS)
+    out = tmp_path / "preview"
+    run = run_mac("preview", "--src", str(tree), "--demo", "--now", NOW, "--dashboard", "kinds", "--out", str(out), cwd=tree)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "kinds / Pie: not drawn (mac preview does not draw piechart panels)" in run.stderr
+    page, errors = open_page(chromium, out / "kinds.html")
+    try:
+        nodes = {n["title"].split(" (")[0]: n for n in panel_nodes(page)}
+        for title in ("Stacked", "Gauge", "Bar gauge", "Table", "Heatmap"):
+            assert nodes[title]["drawn"] and not nodes[title]["noData"], title
+        assert "Hidden" not in nodes and nodes["Folded"]["title"] == "Folded (1 panels)"
+        assert page.locator("[data-type='piechart'] .note").inner_text().startswith("mac preview does not draw")
+        # the text panel: markdown rendered, its script and event handler removed
+        assert page.locator("[data-type='text'] h1").inner_text() == "Runbook"
+        assert page.locator("[data-type='text'] strong").inner_text() == "the wiki"
+        assert page.locator("[data-type='text'] script").count() == 0
+        link = page.locator("[data-type='text'] a")
+        assert link.inner_text() == "link" and link.get_attribute("href") is None and link.get_attribute("onclick") is None
+        link.click()
+        assert page.evaluate("window.pwned === undefined")
+        assert page.locator("[data-type='gauge'] .value-arc").count() == 1
+        series = page.evaluate("Object.fromEntries(window.macPreview.model.panels.map(p => [p.title, (p.series || []).length]))")
+        assert series["Bar gauge"] >= 1 and series["Table"] >= 1
+        assert page.locator("[data-type='bargauge'] .bar-row").count() == series["Bar gauge"]  # one per series
+        assert page.locator("[data-type='table'] tbody tr").count() == series["Table"]
+        stacked = page.evaluate("window.macPreview.model.panels.find(p => p.title === 'Stacked')")
+        assert stacked["custom"]["stacking"]["mode"] == "normal"
+    finally:
+        page.close()
+    assert errors == []

@@ -17,6 +17,7 @@ same series and so the same page. An expression the evaluator does not model is 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from typing import Dict, Iterable, List, Optional, Set, Tuple
@@ -75,6 +76,7 @@ def _name_and_equals(selector) -> Tuple[str, Dict[str, str]]:
     return name, equal
 
 
+@functools.lru_cache(maxsize=4096)
 def _phase(text: str) -> float:
     """A fixed phase from a name (not hash(): that changes with PYTHONHASHSEED)."""
     return (sum(ord(c) * (i + 1) for i, c in enumerate(text)) % 628) / 100.0
@@ -104,6 +106,8 @@ class Demo:
         self._recorded = {r.record for g in getattr(defs, "groups", ()) for r in g.rules if hasattr(r, "record")}
         for expr in exprs + [r.expr for r in records]:
             self._synthesize(expr)
+        stack = getattr(defs, "stack", None)
+        self.evaluation_interval = interval_seconds(stack.evaluation_interval) if getattr(stack, "evaluation_interval", None) else 60.0
         self._materialize(records)
         self.engine = Engine(self.series)
 
@@ -273,13 +277,15 @@ class Demo:
         return [r for r in rules if r.record in wanted]
 
     def _materialize(self, records) -> None:
-        times = [t for t in self._times if t >= self.start - 600]
+        every = max(self.evaluation_interval, self.every)
+        first = math.floor((self.start - 600) / every) * every
+        times = [first + i * every for i in range(int((self.end - first) // every) + 1)]
+        engine = Engine(self.series)
         for rule in records:
             try:
                 fn = compile_expr(pp.parse(rule.expr))
             except (ValueError, Unsupported):
                 continue
-            engine = Engine(self.series)
             out: Dict[Tuple, List[Tuple[float, float]]] = {}
             for t in times:
                 try:
@@ -294,6 +300,7 @@ class Demo:
                     d["__name__"] = rule.record
                     out.setdefault(labels_of(d), []).append((t, v))
             self.series.update(out)
+            engine.add(out)
 
     # -- the source interface ---------------------------------------------------------------
     def query(self, expr: str, win: Window, instant: bool) -> Answer:

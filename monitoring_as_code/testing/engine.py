@@ -100,6 +100,15 @@ class Engine:
         # garbage-collected can be reused by another and return the wrong series.
         self._selected: Dict[_Selector, list] = {}
 
+    def add(self, series: Dict[Labels, List[Tuple[float, float]]]) -> None:
+        """More series (a recording rule's output), as if given to the constructor."""
+        for labels, samples in series.items():
+            samples = [(ts, v) for ts, v in samples if not math.isnan(v)]
+            self.series[labels] = samples
+            self._times[labels] = [ts for ts, _ in samples]
+            self._clean[labels] = True
+        self._selected.clear()
+
     def eval(self, node, t: float):
         """The value of a parsed expression at t: a float or a Vector."""
         return compile_expr(node)(self, t)
