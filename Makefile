@@ -50,6 +50,7 @@ bench: $(STAMP) tools
 	$(BIN)/python -m pip install --quiet 'grafana-foundation-sdk==1769699379!11.6.0'
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/alert_tests.py --sizes 100,1000 --naive-sizes 100
+	$(BIN)/python bench/preview.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules
