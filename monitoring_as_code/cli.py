@@ -404,6 +404,70 @@ def preview_cmd(src, out, prometheus, demo, start, end, now, uids, png, fail_on_
         sys.exit(PROBLEMS)
 
 
+@main.command("deploy")
+@click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder holding dashboards/, alerts/ and stack.py.")
+@click.option("--out", default="build", show_default=True, type=click.Path(dir_okay=True),
+              help="Where mac compile writes first; what is deployed.")
+@click.option("--plan", "mode", flag_value="plan", default=True, help="Say what would change (the default).")
+@click.option("--apply", "mode", flag_value="apply", help="Check, put the files in place, reload, verify; roll back on failure.")
+@click.option("--prune", is_flag=True, help="Also delete mac's files that build/ no longer has (never another file).")
+@click.option("--root", default="", metavar="DIR", help="Put every path of the deployment under DIR.")
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "markdown", "json"]))
+@click.option("--exit-code", is_flag=True, help="With --plan: exit 1 when there is something to do (drift).")
+@click.pass_context
+def deploy_cmd(ctx, src, out, mode, prune, root, fmt, exit_code) -> None:
+    """Compile, then deploy build/ to this host as stack.py's Host() says.
+
+    --plan (the default) lists the files to create, change and (with --prune) delete, and the
+    reloads that would follow. --apply checks the new configuration with the programs that
+    read it, swaps the files in per service (keeping the ones it replaces under the Host's
+    state_dir), reloads each service and asks it whether the new configuration is live; if any
+    step fails it puts the previous files back, reloads, verifies the old state and exits 1.
+    mac only changes or deletes files that carry its header or that it deployed itself."""
+    import contextlib
+    import types
+
+    from .compiler import check_tree
+    from .deploy import apply as apply_
+    from .deploy import plan as plan_
+    from .write import read_tree
+
+    root = os.path.abspath(root) if root else ""
+    with contextlib.redirect_stdout(sys.stderr):  # the compile's words, apart from the plan
+        ctx.invoke(compile_cmd, src=src, out=out, check=False, fmt="text", debug=False, no_cache=False,
+                   require_checkers=mode == "apply", promtool=None, grafana=None, strict=False)
+    defs = check_tree(src).definitions
+    if defs.stack is None:
+        _fault("no stack.py: nothing says where to deploy", USAGE)
+    host, grafana = defs.stack.deploy, defs.stack.grafana
+    try:
+        files = read_tree(out)
+        plan = plan_.make(files, host, grafana, root, prune)
+    except OSError as exc:
+        _os_error(exc, "read the deployment")
+    click.echo(plan_.render(plan, fmt))
+    if mode == "plan":
+        if plan.refused or (exit_code and plan.todo):
+            sys.exit(PROBLEMS)
+        return
+
+    def check():
+        verdict = _consumers_on_copy(types.SimpleNamespace(files=files, definitions=defs), None)
+        return [p.message for p in verdict.problems] + [f"{m} is not installed" for m in verdict.missing]
+
+    outcome = apply_.apply(plan, files, host, grafana, root, check, say=lambda line: click.echo(f"mac deploy: {line}", err=True))
+    if outcome.ok:
+        click.echo("mac deploy: nothing to do" if not plan.todo else
+                   f"mac deploy: applied and verified ({', '.join(plan.services())})")
+        return
+    click.echo(f"mac deploy: failed: {outcome.failure}", err=True)
+    if outcome.rolled_back:
+        click.echo("mac deploy: rolled back: " + (f"but {outcome.rollback_failure}" if outcome.rollback_failure
+                                                 else "the previous files are back, reloaded and verified"), err=True)
+    sys.exit(PROBLEMS)
+
+
 @main.command("test")
 @click.option("--src", default=".", show_default=True, type=click.Path(file_okay=False, exists=True),
               help="Folder holding dashboards/ and alerts/.")

@@ -96,6 +96,60 @@ class Nginx(Located):
 
 
 @dataclass(frozen=True)
+class Reload(Located):
+    """How a service takes new configuration: an HTTP POST (Prometheus' and Alertmanager's
+    /-/reload, which need --web.enable-lifecycle), or a command (`nginx -s reload`,
+    `systemctl reload nginx`). Reload.http(url), Reload.command("nginx", "-s", "reload"),
+    Reload.systemd("nginx")."""
+
+    url: Optional[str] = None
+    argv: Tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_frozen(self, "argv", tuple(self.argv))
+
+    @staticmethod
+    def http(url: str) -> "Reload":
+        return Reload(url=url)
+
+    @staticmethod
+    def command(*argv: str) -> "Reload":
+        return Reload(argv=tuple(argv))
+
+    @staticmethod
+    def systemd(unit: str) -> "Reload":
+        return Reload(argv=("systemctl", "reload", unit))
+
+    def describe(self) -> str:
+        return f"POST {self.url}" if self.url else " ".join(self.argv)
+
+
+@dataclass(frozen=True)
+class Host(Located):
+    """Where `mac deploy` puts build/ on one host, how each service is reloaded, and where it
+    is asked whether the new configuration is live. Defaults are Debian's packages' paths;
+    `mac deploy --root DIR` puts every path under DIR. Grafana's dashboard folders are the
+    Grafana object's dashboards_path and folders_path."""
+
+    prometheus_dir: str = "/etc/prometheus"  # prometheus.yml and alert_rules.yml
+    alertmanager_config: str = "/etc/prometheus/alertmanager.yml"  # templates/ beside it
+    grafana_provisioning: str = "/etc/grafana/provisioning"
+    nginx_snippets: str = "/etc/nginx/snippets"
+    state_dir: str = "/var/lib/mac"  # what mac deployed, and the files it replaced last
+    prometheus_url: str = "http://127.0.0.1:9090/prometheus"
+    alertmanager_url: str = "http://127.0.0.1:9093"
+    nginx_url: str = "http://127.0.0.1"  # asked for /prometheus/ (401 without credentials)
+    prometheus_reload: Optional[Reload] = None  # None: POST <prometheus_url>/-/reload
+    alertmanager_reload: Optional[Reload] = None  # None: POST <alertmanager_url>/-/reload
+    nginx_reload: Optional[Reload] = None  # None: nginx -s reload
+    # Grafana's file provider reads dashboards every updateIntervalSeconds by itself; data
+    # sources and contact points are read at start. None: no reload, the plan says so.
+    grafana_reload: Optional[Reload] = None
+    verify_timeout: float = 60.0  # seconds to wait for every compiled rule group to be evaluated
+
+
+@dataclass(frozen=True)
 class Stack(Located):
     jobs: Sequence[ScrapeJob] = ()
     scrape_interval: str = "15s"
@@ -108,6 +162,7 @@ class Stack(Located):
     # --web.external-url=<site>/prometheus/ (README: "Deploying").
     prometheus_external_path: str = "/prometheus/"
     sentry: Optional["Sentry"] = None
+    deploy: Host = Host()
 
     def __post_init__(self) -> None:
         super().__post_init__()
