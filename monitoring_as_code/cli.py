@@ -9,11 +9,12 @@ import click
 from . import __version__
 
 
-def compile_tree(src, debug=False, parallel=False, staging=None, strict=False, grafana=None):
+def compile_tree(src, debug=False, parallel=False, staging=None, strict=False, grafana=None, targets=()):
     # Imported on use: `mac compile` with nothing changed must not pay for the compiler.
     from .compiler import compile_tree as compile_
 
-    return compile_(src, debug=debug, parallel=parallel, staging=staging, strict=strict, grafana=grafana)
+    return compile_(src, debug=debug, parallel=parallel, staging=staging, strict=strict, grafana=grafana,
+                    targets=targets)
 
 
 STRICT = click.option("--strict", is_flag=True,
@@ -84,9 +85,12 @@ def _os_error(exc: OSError, doing: str) -> None:
 @click.option("--grafana", "grafana", default=None, type=click.Choice(["11", "12", "13"]),
               help="The Grafana to write dashboards for, over [tool.mac] grafana: 11 classic JSON, "
                    "12 dashboard.grafana.app/v1beta1 resources, 13 dashboard.grafana.app/v2 resources.")
+@click.option("--target", "targets", multiple=True, type=click.Choice(["kubernetes"]),
+              help="Also write build/kubernetes/ (PrometheusRule, grafana-operator resources, dashboard ConfigMaps), "
+                   "as [tool.mac] targets = [\"kubernetes\"].")
 @STRICT
 def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache: bool, require_checkers: bool,
-                promtool: str, grafana: str, strict: bool) -> None:
+                promtool: str, grafana: str, strict: bool, targets=()) -> None:
     """Compile the definitions in SRC into OUT.
 
     Every problem is reported with the file and line where it was written; if any is an
@@ -106,7 +110,8 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
         _fault(f"--promtool {promtool}: no such program", TOOL)
     try:
         # --strict changes the verdict, so it is part of what a compile is made from.
-        digest = cache.input_digest(src) + (":strict" if strict else "") + (f":grafana={grafana}" if grafana else "")
+        digest = (cache.input_digest(src) + (":strict" if strict else "") + (f":grafana={grafana}" if grafana else "")
+                  + "".join(f":target={t}" for t in sorted(set(targets))))
     except OSError as exc:
         _os_error(exc, "read the sources")
     state = cache.State(src, out)
@@ -128,7 +133,8 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
         if state.broken:
             click.echo(f"mac: ignoring the unreadable cache file {state.broken}; compiling everything", err=True)
         try:
-            result = compile_tree(src, debug=debug, parallel=True, staging=staging, strict=strict, grafana=grafana)
+            result = compile_tree(src, debug=debug, parallel=True, staging=staging, strict=strict, grafana=grafana,
+                                  targets=targets)
         except OSError as exc:
             _os_error(exc, f"write into {out}")
         _report(result.problems, fmt)

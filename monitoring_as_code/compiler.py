@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Sequence
 
 from . import diagnostics as diag
 from . import lint
@@ -14,12 +14,12 @@ def emitters():
     """(emitters, stack emitters); stack emitters also see the files emitted so far
     (prometheus.yml lists the rule files). Imported on use: parallel.py forks its workers
     before this process needs YAML and the stack."""
-    from .emit import (alertmanager, folders, grafana, grafana_alerting, grafana_provisioning, nginx,
+    from .emit import (alertmanager, folders, grafana, grafana_alerting, grafana_provisioning, kubernetes, nginx,
                        prometheus_config, prometheus_rules, promtool_tests, sentry)
 
     return (grafana, folders, prometheus_rules, promtool_tests), (prometheus_config, alertmanager,
                                                                   grafana_provisioning, grafana_alerting, nginx,
-                                                                  sentry)
+                                                                  sentry, kubernetes)
 
 
 class Refused(Exception):
@@ -74,22 +74,28 @@ def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None, staged: 
     return dict(sorted(files.items()))
 
 
-def load_config(src: str, grafana: Optional[str] = None):
-    """[tool.mac], with `mac compile --grafana N` over its `grafana`."""
+def load_config(src: str, grafana: Optional[str] = None, targets: Sequence[str] = ()):
+    """[tool.mac], with `mac compile --grafana N` over its `grafana` and `--target T` added
+    to its `targets`."""
     import dataclasses
 
     config = lint.load_config(src)
-    return dataclasses.replace(config, grafana=grafana) if grafana else config
+    if grafana:
+        config = dataclasses.replace(config, grafana=grafana)
+    if targets:
+        config = dataclasses.replace(config, targets=tuple(sorted(set(config.targets) | set(targets))))
+    return config
 
 
 def target(defs: Definitions, config) -> Definitions:
     """The definitions, told which Grafana the output is for."""
     defs.grafana, defs.grafana_alerting = config.grafana, config.grafana_alerting
+    defs.targets = config.targets
     return defs
 
 
 def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, staging=None,
-                 strict: bool = False, grafana: Optional[str] = None) -> Result:
+                 strict: bool = False, grafana: Optional[str] = None, targets: Sequence[str] = ()) -> Result:
     """parallel: on a large tree, compile dashboards on every core (parallel.py); the result
     then holds no Dashboard objects, only their files, problems and count. staging (a
     write.Staging): where those workers may write their files at once (listed in `staged`).
@@ -98,9 +104,9 @@ def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, st
     from .testing.collect import collect
 
     if parallel and not debug and parallel_.worthwhile(src):
-        return parallel_.compile_tree(src, staging, strict=strict, grafana=grafana)
+        return parallel_.compile_tree(src, staging, strict=strict, grafana=grafana, targets=targets)
 
-    config = load_config(src, grafana)
+    config = load_config(src, grafana, targets)
     defs = target(load(src, debug=debug), config)
     defs.tests, test_problems = collect(defs, staging, require_tests=strict or config.require_tests)
     defs.problems.extend(test_problems)

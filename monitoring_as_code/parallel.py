@@ -156,13 +156,13 @@ def collect_child(pid: int, fd: int):
     return value
 
 
-def compile_tree(src: str, staging=None, strict: bool = False, grafana=None):
+def compile_tree(src: str, staging=None, strict: bool = False, grafana=None, targets=()):
     """compiler.compile_tree for large trees (see the module's docstring). With a
     write.Staging, dashboards go straight into it and the result lists them in `staged`."""
     from .compiler import Refused, Result, emit, load_config, target
     from .testing.collect import collect
 
-    config = load_config(src, grafana)
+    config = load_config(src, grafana, targets)
     dashboard_files = _dashboard_files(src)
     order = {display_path(p): i for i, p in enumerate(dashboard_files)}
     shards = workers()

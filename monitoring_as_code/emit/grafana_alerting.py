@@ -74,7 +74,7 @@ def _template(text: str) -> str:
     return _VALUE.sub("$values.B.Value", text)
 
 
-def rule_data(alert, title: str, uid: str, stack) -> dict:
+def rule_data(alert, title: str, uid: str, stack, _literal=_literal) -> dict:
     found = promql.comparison(alert.expr)
     query = promql.without_comparison(alert.expr)
     if found is None or query is None:
@@ -101,13 +101,13 @@ def rule_data(alert, title: str, uid: str, stack) -> dict:
     labels = {_literal(k): _literal(v) for k, v in alert.all_labels().items()}
     if labels:
         out["labels"] = labels
-    settings = notification_settings(alert, stack)
+    settings = notification_settings(alert, stack, _literal)
     if settings:
         out["notification_settings"] = settings
     return out
 
 
-def notification_settings(alert, stack) -> Optional[dict]:
+def notification_settings(alert, stack, _literal=_literal) -> Optional[dict]:
     """To the e-mail contact point mac provisions, grouped and timed as the Alertmanager
     route for the alert's severity."""
     if stack is None or stack.alertmanager.email is None:
@@ -122,7 +122,9 @@ def notification_settings(alert, stack) -> Optional[dict]:
     return out
 
 
-def rules_data(defs) -> dict:
+def rules_data(defs, literal=_literal) -> dict:
+    """literal: how a value Grafana would env-expand is written (`$$` in provisioning files;
+    as it is where the rules reach Grafana through its API, as grafana-operator sends them)."""
     stack = defs.stack
     folder = stack.grafana.folder if stack is not None else "mac"
     groups = managed(defs)
@@ -138,8 +140,8 @@ def rules_data(defs) -> dict:
         for alert in alerts:
             shared = names[alert.name] > 1
             title = f"{alert.name} ({alert.severity})" if shared else alert.name
-            rules.append(rule_data(alert, title, rule_uid(alert.name, alert.severity if shared else None), stack))
-        out.append({"orgId": 1, "name": _literal(group.name), "folder": _literal(folder),
+            rules.append(rule_data(alert, title, rule_uid(alert.name, alert.severity if shared else None), stack, literal))
+        out.append({"orgId": 1, "name": literal(group.name), "folder": literal(folder),
                     "interval": interval(group, stack), "rules": rules})
     return {"apiVersion": 1, "groups": out}
 

@@ -35,6 +35,8 @@ class Config:
     grafana: str = "11"
     # Every alert also as a Grafana-managed rule (emit/grafana_alerting.py).
     grafana_alerting: bool = False
+    # More outputs beside the host's files: "kubernetes" (emit/kubernetes.py).
+    targets: Tuple[str, ...] = ()
     problems: Tuple[diag.Diagnostic, ...] = ()
 
 
@@ -47,6 +49,7 @@ def _line(text: str, key: str) -> int:
 
 METRIC_TYPES = ("counter", "gauge", "histogram", "summary", "untyped")
 GRAFANA_VERSIONS = ("11", "12", "13")
+TARGETS = ("kubernetes",)
 
 
 def load_config(src: str) -> Config:
@@ -110,9 +113,15 @@ def load_config(src: str) -> Config:
     if not isinstance(grafana_alerting, bool):
         problem("grafana_alerting", f"[tool.mac] grafana_alerting {grafana_alerting!r} is not true or false")
         grafana_alerting = False
+    targets = table.get("targets", [])
+    if not isinstance(targets, list) or any(t not in TARGETS for t in targets):
+        problem("targets", f"[tool.mac] targets {targets!r} is not a list of " + ", ".join(f'"{t}"' for t in TARGETS),
+                'write targets = ["kubernetes"] for build/kubernetes/, or leave it out')
+        targets = []
     return Config(
         grafana=grafana,
         grafana_alerting=grafana_alerting,
+        targets=tuple(sorted(set(targets))),
         require_tests=require_tests,
         disable=frozenset(disable),
         enable=frozenset(enable),

@@ -3,8 +3,8 @@ provisioning and Nginx routes, defined once in stack.py. Secrets are never value
 only the files (or environment variables) that hold them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence, Tuple
 
 from .base import Located, freeze, set_frozen
 
@@ -150,6 +150,27 @@ class Host(Located):
 
 
 @dataclass(frozen=True)
+class Kubernetes(Located):
+    """What `mac compile --target kubernetes` writes into build/kubernetes/: the namespace and
+    labels of every resource, the labels prometheus-operator's ruleSelector picks
+    PrometheusRules by, the instanceSelector grafana-operator matches Grafana instances with,
+    and the label kube-prometheus' Grafana sidecar finds dashboard ConfigMaps by."""
+
+    namespace: str = "monitoring"
+    labels: Mapping[str, str] = field(default_factory=lambda: {"app.kubernetes.io/part-of": "monitoring"})
+    rule_labels: Mapping[str, str] = field(default_factory=lambda: {"role": "alert-rules"})
+    instance_selector: Mapping[str, str] = field(default_factory=lambda: {"dashboards": "grafana"})
+    sidecar_label: Tuple[str, str] = ("grafana_dashboard", "1")
+    sidecar_folder_annotation: str = "grafana_folder"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for name in ("labels", "rule_labels", "instance_selector"):
+            set_frozen(self, name, freeze(dict(getattr(self, name))))
+        set_frozen(self, "sidecar_label", tuple(self.sidecar_label))
+
+
+@dataclass(frozen=True)
 class Stack(Located):
     jobs: Sequence[ScrapeJob] = ()
     scrape_interval: str = "15s"
@@ -163,6 +184,7 @@ class Stack(Located):
     prometheus_external_path: str = "/prometheus/"
     sentry: Optional["Sentry"] = None
     deploy: Host = Host()
+    kubernetes: Kubernetes = Kubernetes()
 
     def __post_init__(self) -> None:
         super().__post_init__()
