@@ -16,6 +16,8 @@ need /usr/lib/postgresql/15/bin/initdb postgresql-15
 need redis-server redis-server
 need nginx nginx
 need chromium chromium
+need victoria-metrics victoria-metrics
+need vmalert victoria-metrics
 
 [ -z "$missing" ] && exit 0
 
@@ -30,6 +32,6 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # The packages start their services; the tests start their own on loopback ports.
 for service in prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter \
-               prometheus-nginx-exporter postgresql redis-server nginx; do
+               prometheus-nginx-exporter postgresql redis-server nginx victoria-metrics; do
     if command -v systemctl >/dev/null 2>&1; then systemctl stop "$service" >/dev/null 2>&1 || true; fi
 done
