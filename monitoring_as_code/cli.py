@@ -470,7 +470,8 @@ def deploy_cmd(ctx, src, out, mode, prune, root, fmt, exit_code) -> None:
     click.echo(f"mac deploy: failed: {outcome.failure}", err=True)
     if outcome.rolled_back:
         click.echo("mac deploy: rolled back: " + (f"but {outcome.rollback_failure}" if outcome.rollback_failure
-                                                 else "the previous files are back, reloaded and verified"), err=True)
+                                                 else "every file is as it was before (the lines above say "
+                                                      "what was reloaded and verified)"), err=True)
     sys.exit(PROBLEMS)
 
 

@@ -194,9 +194,11 @@ def test_deploy_apply_nothing_change_rollback_prune(site):
                     .replace('"> 80", for_="5m"', '"> 85", for_="5m"'))
     am_reloaded = metric(f"http://{HOST}:{host.am_port}/metrics", "alertmanager_config_last_reload_success_timestamp_seconds")
     plan = deploy(tree, host)
-    changes = [line.split() for line in plan.stdout.splitlines() if line.startswith("  ") and not line.strip().startswith("reload")]
+    changes = [line.split() for line in plan.stdout.splitlines() if line.split()[:1] in (["create"], ["change"], ["delete"])]
     assert changes == [["change", str(host.root / "etc/prometheus/alert_rules.yml")],
                        ["change", str(host.root / "var/lib/grafana/dashboards/mac/mac-system.json")]], plan.stdout
+    # what the new rules mean, with mac diff's risk flags
+    assert "  HighCPUUsage: threshold > 80 → > 85  [threshold loosened: fires less often]" in plan.stdout
     run = deploy(tree, host, "--apply")
     assert run.returncode == 0, run.stderr
     assert "prometheus: reloaded" in run.stderr and "alertmanager: reloaded" not in run.stderr and "nginx: reloaded" not in run.stderr
@@ -218,7 +220,8 @@ broken = RuleGroup("broken", [AlertRule(
     run = deploy(tree, host, "--apply")
     assert run.returncode == 1, run.stdout + run.stderr
     assert "rules failing after the reload" in run.stderr and "ManyToMany" in run.stderr
-    assert "rolled back: the previous files are back, reloaded and verified" in run.stderr
+    assert "prometheus: previous configuration reloaded and verified" in run.stderr
+    assert "rolled back: every file is as it was before" in run.stderr
     assert (host.root / "etc/prometheus/alert_rules.yml").read_bytes() == rules_before
     assert live_rule(host, "ManyToMany") is None and "> 85" in live_rule(host, "HighCPUUsage")["query"]
     (tree / "alerts" / "broken.py").unlink()
@@ -228,7 +231,7 @@ broken = RuleGroup("broken", [AlertRule(
     (dashboards / "hand-made.json").write_text('{"uid": "hand-made", "title": "Hand made"}')
     (tree / "dashboards" / "redis.py").unlink()
     plan = deploy(tree, host, "--prune")
-    deletes = [line.split()[1] for line in plan.stdout.splitlines() if line.strip().startswith("delete")]
+    deletes = [line.split()[1] for line in plan.stdout.splitlines() if line.split()[:1] == ["delete"]]
     assert deletes == [str(dashboards / "mac-redis.json")], plan.stdout
     run = deploy(tree, host, "--apply", "--prune")
     assert run.returncode == 0, run.stderr

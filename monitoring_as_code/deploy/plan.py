@@ -29,6 +29,7 @@ class Plan:
     reloads: Dict[str, str] = field(default_factory=dict)  # service → how it is reloaded
     unchanged: int = 0
     not_deployed: Dict[str, str] = field(default_factory=dict)  # build/ path → why
+    alerts: list = field(default_factory=list)  # diff.compare.Change: what the new rule files change
 
     @property
     def refused(self) -> List[Action]:
@@ -43,7 +44,8 @@ class Plan:
 
     def to_json(self) -> dict:
         return {"root": self.root, "actions": [asdict(a) for a in self.actions], "reloads": self.reloads,
-                "unchanged": self.unchanged, "not_deployed": self.not_deployed}
+                "unchanged": self.unchanged, "not_deployed": self.not_deployed,
+                "alert_changes": [c.to_json() for c in self.alerts]}
 
 
 def digest(data: bytes) -> str:
@@ -122,6 +124,15 @@ def make(files: Dict[str, bytes], host, grafana, root: str = "", prune: bool = F
                     if data is not None and is_ours(path, data, manifest):
                         plan.actions.append(Action("delete", service, path, why="no longer in build/"))
     plan.actions.sort(key=lambda a: (SERVICES.index(a.service), a.path))
+    rule_files = [a for a in plan.actions if a.service == "prometheus" and a.rel != "prometheus/prometheus.yml"]
+    if rule_files:
+        from .risks import alert_changes
+
+        rels = [rel for rel in files if rel.startswith("prometheus/") and rel.count("/") == 1
+                and rel != "prometheus/prometheus.yml"]
+        deployed = [d for d in (read(place(rel, host, grafana, root)[0].path) for rel in rels) if d is not None]
+        deployed += [read(a.path) or b"" for a in plan.actions if a.kind == "delete" and a.service == "prometheus"]
+        plan.alerts = alert_changes(deployed, [files[rel] for rel in rels])
     for service in plan.services():
         plan.reloads[service] = reload_text(service, host)
     return plan
@@ -143,6 +154,8 @@ def render(plan: Plan, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(plan.to_json(), indent=2, sort_keys=True)
     counts = {k: sum(a.kind == k for a in plan.actions) for k in ("create", "change", "delete", "refuse")}
+    from ..diff.render import line
+
     if fmt == "markdown":
         out = ["### mac deploy plan", "", f"Target: `{plan.root}`", ""]
         if not plan.todo:
@@ -153,6 +166,9 @@ def render(plan: Plan, fmt: str) -> str:
             out += ["", "**Reloads**", ""] + [f"- {s}: `{r}`" for s, r in plan.reloads.items()]
         if plan.refused:
             out += ["", "**Refused**", ""] + [f"- `{a.path}`: {a.why}" for a in plan.refused]
+        if plan.alerts:
+            out += ["", "**Alerts**", ""] + ["- " + ("⚠️ " if c.risk else "") + line(c).replace("\n    ", "\n  - ")
+                                             for c in plan.alerts]
         return "\n".join(out) + "\n"
     if not plan.todo:
         return f"mac deploy: nothing to do ({plan.unchanged} files already as build/ has them)"
@@ -165,6 +181,9 @@ def render(plan: Plan, fmt: str) -> str:
         out += [f"  {a.kind:<7} {a.path}" + (f"  [{a.why}]" if a.kind in ("refuse", "delete") else "") for a in mine]
         if service in plan.reloads:
             out.append(f"  reload  {plan.reloads[service]}")
+    if plan.alerts:
+        out.append("alerts (the deployed rules against the new ones):")
+        out += ["  " + line(c).replace("\n", "\n  ") for c in plan.alerts]
     out.append(f"{counts['create']} to create, {counts['change']} to change, {counts['delete']} to delete"
                + (f", {counts['refuse']} refused" if counts["refuse"] else "") + f"; {plan.unchanged} unchanged")
     return "\n".join(out)
