@@ -1,6 +1,7 @@
 """`mac`: a thin command line over the compiler."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -98,7 +99,6 @@ def compile_cmd(src: str, out: str, check: bool, fmt: str, debug: bool, no_cache
     by the real consumers on this machine (promtool, amtool, nginx -t) before it replaces
     OUT. When neither the sources (and mac itself) nor OUT changed since the last compile,
     nothing is done (never with --check, which always compares content)."""
-    import contextlib
 
     from . import cache
     from .write import NotOurs, Staging, differences
@@ -327,19 +327,30 @@ def _diff_preview(folder, sides, changes, prometheus):
     import time
 
     from .preview import diffimages
-    from .preview.assets import AssetsMissing
-    from .preview.run import PreviewError, now_from_env
-    from .preview.screenshots import BrowserMissing
-    from .write import NotOurs
+    from .preview.run import now_from_env
 
     for result in sides:
         if not result.ok:
             _report(result.problems, "text")
             _fault("a revision does not compile, so it cannot be drawn", PROBLEMS)
-    try:
+    with _preview_faults():
         return diffimages.write(folder, *sides, changes, {"prometheus": prometheus, "demo": not prometheus},
                                 now_from_env() or time.time())
-    except PreviewError as exc:
+
+
+@contextlib.contextmanager
+def _preview_faults():
+    """A preview's failures as exit codes: what was asked (2), a missing program (3), the file
+    system (4)."""
+    from .preview.assets import AssetsMissing
+    from .preview.run import PreviewError
+    from .preview.screenshots import BrowserMissing
+    from .preview.timerange import TimeError
+    from .write import NotOurs
+
+    try:
+        yield
+    except (PreviewError, TimeError) as exc:
         _fault(str(exc), USAGE)
     except (AssetsMissing, BrowserMissing) as exc:
         _fault(str(exc), TOOL)
@@ -371,11 +382,8 @@ def preview_cmd(src, out, prometheus, demo, start, end, now, uids, png, fail_on_
     series drawn with uPlot, stat, gauge, bar gauge, table, heatmap and text panels, units as
     Grafana formats them, threshold lines where alerts fire. Panels without data are listed
     at the top of their page and on stderr."""
-    from .preview.assets import AssetsMissing
-    from .preview.run import PreviewError, draw, write
-    from .preview.screenshots import BrowserMissing
+    from .preview.run import draw, write
     from .preview.timerange import TimeError, parse_time
-    from .write import NotOurs
 
     try:
         moment = parse_time(now, 0.0) if now else None
@@ -385,17 +393,9 @@ def preview_cmd(src, out, prometheus, demo, start, end, now, uids, png, fail_on_
     _report(result.problems, "text")
     if not result.ok:
         sys.exit(PROBLEMS)
-    try:
+    with _preview_faults():
         rendered = draw(result, {"prometheus": prometheus, "demo": demo}, start, end, uids, moment)
         report = write(out, rendered, png)
-    except (PreviewError, TimeError) as exc:
-        _fault(str(exc), USAGE)
-    except (AssetsMissing, BrowserMissing) as exc:
-        _fault(str(exc), TOOL)
-    except NotOurs as exc:
-        _fault(str(exc), FILESYSTEM)
-    except OSError as exc:
-        _os_error(exc, "write the preview")
     for item in rendered.empty:
         click.echo(f"mac preview: {item.uid} / {item.title}: No data ({item.reason})", err=True)
     for item in rendered.skipped:
@@ -431,7 +431,6 @@ def deploy_cmd(ctx, src, out, mode, prune, root, fmt, exit_code) -> None:
     state_dir), reloads each service and asks it whether the new configuration is live; if any
     step fails it puts the previous files back, reloads, verifies the old state and exits 1.
     mac only changes or deletes files that carry its header or that it deployed itself."""
-    import contextlib
     import types
 
     from .compiler import check_tree

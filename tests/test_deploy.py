@@ -5,7 +5,6 @@ back, --prune deletes only mac's files. Every process is started here and stoppe
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -15,7 +14,7 @@ import pytest
 from conftest import ROOT, bundled_tree, run_mac
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from loopback import HOST, free_port, wait_http, wait_port  # noqa: E402
+from loopback import HOST, Stack, free_port, wait_http, wait_port  # noqa: E402
 
 AM = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 BOOTSTRAP_PROMETHEUS = "global:\n  scrape_interval: 1m\n"
@@ -42,14 +41,11 @@ class Host:
     def __init__(self, tmp):
         self.tmp = tmp
         self.root = tmp / "root"
-        self.procs = []
+        self.processes = Stack()  # started here, stopped by PID in reverse order
         self.prometheus_port, self.am_port, self.nginx_port = free_port(), free_port(), free_port()
 
     def start(self, argv, name):
-        log = open(self.tmp / f"{name}.log", "wb")
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.procs.append(proc)
-        return proc
+        return self.processes.start(name, argv)
 
     def __enter__(self):
         etc = self.root / "etc"
@@ -92,15 +88,7 @@ http {{
         return self
 
     def __exit__(self, *exc):
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in reversed(self.procs):
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+        self.processes.__exit__(*exc)
 
     def stack_py(self, htpasswd):
         return f"""

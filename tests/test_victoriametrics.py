@@ -18,7 +18,7 @@ from conftest import ROOT
 from monitoring_as_code.testing.values import expand
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from loopback import HOST, free_port, wait_http  # noqa: E402
+from loopback import HOST, Stack, free_port, wait_http  # noqa: E402
 
 VM = shutil.which("victoria-metrics")
 VMALERT = shutil.which("vmalert")
@@ -56,19 +56,11 @@ def victoria(tmp_path_factory):
         pytest.fail("victoria-metrics is missing: run `make test` (it installs Debian's package)")
     folder = tmp_path_factory.mktemp("vm")
     port = free_port()
-    proc = subprocess.Popen([VM, f"-httpListenAddr={HOST}:{port}", f"-storageDataPath={folder}/data",
-                             "-retentionPeriod=2y", "-search.disableCache"],
-                            stdout=open(folder / "vm.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    try:
+    with Stack() as processes:  # stopped by PID when the module is done
+        processes.start("victoria-metrics", [VM, f"-httpListenAddr={HOST}:{port}", f"-storageDataPath={folder}/data",
+                                             "-retentionPeriod=2y", "-search.disableCache"])
         wait_http(f"http://{HOST}:{port}/health", timeout=30)
         yield f"http://{HOST}:{port}", folder
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def export(url, match):

@@ -37,31 +37,27 @@ _LABEL_VALUES = {"status": ("200", "500"), "code": ("200", "500"), "method": ("G
                  "mode": ("idle", "user", "system"), "device": ("eth0",), "mountpoint": ("/",), "fstype": ("ext4",)}
 
 
-def _selectors(node) -> Iterable:
-    """Every vector selector in a parsed expression."""
-    kind = type(node)
-    if kind is pp.VectorSelector:
-        yield node
-    elif kind is pp.MatrixSelector:
-        yield node.vector_selector
-    for attr in ("expr", "lhs", "rhs", "param"):
-        child = getattr(node, attr, None) if kind is not pp.VectorSelector else None
+def _nodes(node) -> Iterable:
+    """Every node of a parsed expression, depth first."""
+    yield node
+    if type(node) is pp.VectorSelector:
+        return
+    for attr in ("expr", "lhs", "rhs", "param", "vector_selector"):
+        child = getattr(node, attr, None)
         if child is not None and not isinstance(child, (str, int, float)):
-            yield from _selectors(child)
+            yield from _nodes(child)
     for arg in getattr(node, "args", None) or []:
-        yield from _selectors(arg)
+        yield from _nodes(arg)
+
+
+def _selectors(node) -> Iterable:
+    return (n for n in _nodes(node) if type(n) is pp.VectorSelector)
 
 
 def _groupings(node) -> Iterable[str]:
-    kind = type(node)
-    if kind is pp.AggregateExpr and node.modifier is not None:
-        yield from (node.modifier.labels or [])
-    for attr in ("expr", "lhs", "rhs", "param"):
-        child = getattr(node, attr, None) if kind is not pp.VectorSelector else None
-        if child is not None and not isinstance(child, (str, int, float)):
-            yield from _groupings(child)
-    for arg in getattr(node, "args", None) or []:
-        yield from _groupings(arg)
+    for n in _nodes(node):
+        if type(n) is pp.AggregateExpr and n.modifier is not None:
+            yield from (n.modifier.labels or [])
 
 
 def _name_and_equals(selector) -> Tuple[str, Dict[str, str]]:
