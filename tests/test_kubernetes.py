@@ -7,6 +7,8 @@ import re
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, bundled_tree, run_mac
 
@@ -137,3 +139,22 @@ def test_targets_must_be_known(tmp_path):
     tree = bundled_tree(tmp_path / "src", '[tool.mac]\ntargets = ["kubernets"]\n')
     run = run_mac("compile", cwd=tree)
     assert run.returncode == 1 and "pyproject.toml:2" in run.stderr and "targets" in run.stderr
+
+
+def test_the_v2_schema_is_refused_for_grafana_operator(tmp_path):
+    tree = bundled_tree(tmp_path / "src", '[tool.mac]\ngrafana = "13"\n')
+    run = run_mac("compile", "--target", "kubernetes", cwd=tree)
+    assert run.returncode == 1 and "takes the classic dashboard model" in run.stderr
+    assert not (tree / "build").exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=300), min_size=1, max_size=8, unique=True))
+def test_any_group_names_become_distinct_valid_object_names(keys):
+    from monitoring_as_code.emit.kubernetes import _unique
+
+    names = _unique(keys, "mac-")
+    assert len(set(names.values())) == len(keys)
+    for name in names.values():
+        assert NAME.match(name) and len(name) <= 253, name
+    assert _unique(keys, "mac-") == names  # the same input, the same names

@@ -446,3 +446,9 @@ def test_every_panel_type_is_drawn_or_says_it_is_not(tmp_path, chromium):
     finally:
         page.close()
     assert errors == []
+
+
+def test_an_unknown_dashboard_is_a_usage_error(tmp_path):
+    run = run_mac("preview", "--demo", "--dashboard", "nope", "--out", str(tmp_path / "p"), cwd=ROOT)
+    assert run.returncode == 2 and "no dashboard with uid nope" in run.stderr
+    assert not (tmp_path / "p").exists()

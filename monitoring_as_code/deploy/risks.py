@@ -19,10 +19,14 @@ def _alerts(texts: Iterable[bytes]) -> dict:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError:
             continue
+        if not isinstance(data, dict):
+            continue  # not a rule file mac can read: nothing to compare, the plan still lists it
         for group in data.get("groups") or []:
+            if not isinstance(group, dict):
+                continue
             for rule in group.get("rules") or []:
-                if "alert" in rule:
-                    rules.append((group.get("name", ""), rule))
+                if isinstance(rule, dict) and "alert" in rule:
+                    rules.append((str(group.get("name", "")), rule))
     names: Dict[str, int] = {}
     for _, rule in rules:
         names[rule["alert"]] = names.get(rule["alert"], 0) + 1

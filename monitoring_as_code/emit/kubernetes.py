@@ -28,18 +28,19 @@ from .yamlout import dump
 
 RULE_LIMIT = 512 * 1024  # bytes of one PrometheusRule
 CONFIGMAP_LIMIT = 1024 * 1024  # Kubernetes' limit on a ConfigMap's data
-_NOT_NAME = re.compile(r"[^a-z0-9.-]+")
+_NOT_LABEL = re.compile(r"[^a-z0-9-]+")
 
 
 def k8s_name(text: str, prefix: str = "mac-") -> str:
-    """A DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with
-    a letter or digit, at most 253 characters."""
+    """A DNS-1123 subdomain: dot-separated labels of lowercase letters, digits and '-', each
+    starting and ending with a letter or digit, at most 253 characters in all. A name that had
+    to change gets a hash of the original, so two texts do not meet in one name."""
     wanted = text if text.startswith(prefix) else prefix + text
-    name = _NOT_NAME.sub("-", wanted.lower())
-    name = re.sub(r"-{2,}", "-", name).strip("-.")
+    labels = [re.sub(r"-{2,}", "-", _NOT_LABEL.sub("-", part.lower())).strip("-") for part in wanted.split(".")]
+    name = ".".join(label for label in labels if label)
     if name != wanted or len(name) > 253:
         digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-        name = f"{name[:240].rstrip('-.')}-{digest}"
+        name = f"{name[:240].rstrip('-.')}-{digest}" if name else f"{prefix.strip('-.') or 'x'}-{digest}"
     return name
 
 
@@ -49,7 +50,7 @@ def _unique(keys: List[str], prefix: str) -> Dict[str, str]:
     for key in keys:
         name = k8s_name(key, prefix)
         if name in taken:
-            name = f"{name[:240]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+            name = f"{name[:240].rstrip('-.')}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
         taken.add(name)
         out[key] = name
     return out
