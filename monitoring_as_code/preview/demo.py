@@ -26,10 +26,11 @@ import promql_parser as pp
 import yaml
 
 from ..contract import BY_NAME, DEFAULT_BUCKETS
-from ..testing.engine import Engine, Unsupported, _Selector, compile_expr, labels_of
+from ..testing.engine import Engine, Unsupported, _regex, _Selector, compile_expr, labels_of
 from ..testing.values import expand
 from .sources import Answer, Series
 from .timerange import Window, interval_seconds
+from .variables import defaults, substitute
 
 MARGIN = 3600.0  # series start this long before the window, for range functions at its start
 DEMO_INSTANCE = "demo:9100"
@@ -73,6 +74,45 @@ def _name_and_equals(selector) -> Tuple[str, Dict[str, str]]:
 
 
 @functools.lru_cache(maxsize=4096)
+def _regex_examples(selector) -> Dict[str, str]:
+    """A value each `=~` matcher accepts, where a simple one can be read off the pattern: its
+    first alternative with `.*` dropped, `.+` as "x" and groups opened (`prod/(.*ingester.*)`
+    gives prod/ingester, `5..` gives 500), kept only if the pattern accepts it."""
+    out = {}
+    for m in selector.matchers.matchers:
+        if str(m.op).rsplit(".", 1)[-1] != "Re" or m.name == "__name__" or m.value in (".*", ""):
+            continue
+        first = _top_level_alternatives(m.value)[0]
+        guess = first.replace(".*", "").replace(".+", "x").replace("\\.", ".")
+        guess = re.sub(r"[()]", "", guess)
+        guess = re.sub(r"(?<=\d)\.\.$", "00", guess)  # 5.. → 500
+        compiled = _regex(m.value)
+        if compiled.match(guess) is not None:
+            out[m.name] = guess
+    return out
+
+
+def _top_level_alternatives(pattern: str) -> List[str]:
+    parts, depth, current, escaped = [], 0, "", False
+    for c in pattern:
+        if escaped:
+            current, escaped = current + c, False
+            continue
+        if c == "\\":
+            escaped = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += c
+    return parts + [current]
+
+
+@functools.lru_cache(maxsize=4096)
 def _phase(text: str) -> float:
     """A fixed phase from a name (not hash(): that changes with PYTHONHASHSEED)."""
     return (sum(ord(c) * (i + 1) for i, c in enumerate(text)) % 628) / 100.0
@@ -96,8 +136,13 @@ class Demo:
         self._times = [first + i * every for i in range(int((end - first) // every) + 1)]
         self._scenarios(defs, files)
         self._up(defs)
-        exprs = [t["expr"] for d in dashboards for p in _all_panels(d) for t in p.get("targets") or []
-                 if isinstance(t, dict) and t.get("expr")]
+        exprs = []
+        for d in dashboards:
+            # The variables' default values where the dashboard says them (`current`), so the
+            # series made for `{cluster="$cluster"}` carry the cluster the page will ask for.
+            known = defaults((d.get("templating") or {}).get("list") or [], lambda v, k: [])
+            exprs += [substitute(str(t["expr"]), known, None) for p in _all_panels(d) for t in p.get("targets") or []
+                      if isinstance(t, dict) and t.get("expr")]
         records = self._records(defs, exprs)
         self._recorded = {r.record for g in getattr(defs, "groups", ()) for r in g.rules if hasattr(r, "record")}
         for expr in exprs + [r.expr for r in records]:
@@ -204,6 +249,8 @@ class Demo:
         return DEMO_INSTANCE
 
     def _synthesize(self, expr: str) -> None:
+        """Series for each selector of `expr` that no series answers yet (a metric read with
+        two label values gets both), grouped-by labels with two values each."""
         try:
             node = pp.parse(_placeholders(expr))
         except ValueError:
@@ -211,10 +258,18 @@ class Demo:
         grouped = [g for g in dict.fromkeys(_groupings(node)) if g not in ("instance", "job", "le")]
         for selector in _selectors(node):
             name, equal = _name_and_equals(selector)
-            if not name or name in self._recorded or any(dict(k).get("__name__") == name for k in self.series):
+            if not name or name in self._recorded:
+                continue
+            try:
+                wanted = _Selector(selector)
+            except Unsupported:
+                continue
+            if any(wanted.accepts(dict(k)) for k in self.series):
                 continue
             base = dict(equal)
             base.setdefault("instance", self._instance_for(base.get("job")))
+            for label, value in _regex_examples(selector).items():
+                base.setdefault(label, value)
             combos = [base]
             for label in grouped:
                 if label in base:
@@ -222,7 +277,8 @@ class Demo:
                 values = _LABEL_VALUES.get(label, (f"{label}-1", f"{label}-2"))
                 combos = [{**c, label: v} for c in combos for v in values]
             for n, labels in enumerate(combos):
-                self._make(name, labels, n)
+                if wanted.accepts({"__name__": name, **labels}):
+                    self._make(name, labels, n)
 
     def _make(self, name: str, labels: Dict[str, str], n: int) -> None:
         key = name + repr(sorted(labels.items()))
@@ -348,6 +404,7 @@ def _all_panels(dashboard: dict) -> Iterable[dict]:
 def _placeholders(expr: str) -> str:
     """A query with Grafana's variables put in, so it parses: ranges become 5m, others .*"""
     expr = re.sub(r"\$\{?__(rate_)?interval\}?|\$\{?__range\}?", "5m", expr)
+    expr = re.sub(r"\[\s*(\$\w+|\$\{[^}]+\}|\[\[\w+\]\])\s*([:\]])", r"[5m\2", expr)  # [$interval]
     return re.sub(r"\$\{[^}]+\}|\$\w+|\[\[\w+\]\]", ".*", expr)
 
 
