@@ -274,3 +274,25 @@ def test_the_plan_changes_only_what_is_mac_s(tmp_path):
     (dashboards / "gone.json").write_bytes(b'{"uid": "gone", "edited": true}')
     p = plan_.make(files, host, grafana, root, prune=True)
     assert not any(a.kind == "delete" for a in p.actions)
+
+
+def test_where_mac_deploys_is_checked_at_its_line(tmp_path):
+    tree = bundled_tree(tmp_path / "src")
+    with open(tree / "stack.py", "a") as f:
+        f.write('''
+import dataclasses as _dc
+from monitoring_as_code.stack import Host, Kubernetes, Reload
+
+stack = _dc.replace(stack, deploy=Host(prometheus_dir="etc/prometheus", nginx_url="127.0.0.1:80",
+                                       nginx_reload=Reload(url="http://x/-/reload", argv=("nginx",))),
+                    kubernetes=Kubernetes(namespace="Monitoring"))
+''')
+    run = run_mac("lint", cwd=tree)
+    assert run.returncode == 1
+    line = next(n for n, text in enumerate((tree / "stack.py").read_text().splitlines(), 1) if "deploy=Host(" in text)
+    for message in ("Host prometheus_dir 'etc/prometheus' is not an absolute path",
+                    "Host nginx_url '127.0.0.1:80' is not an http(s) URL with a host",
+                    "Host nginx_reload needs a URL or a command, one of the two",
+                    "Kubernetes namespace 'Monitoring' is not a namespace name"):
+        assert message in run.stderr + run.stdout, message
+    assert f"stack.py:{line}: [error] Host prometheus_dir" in run.stdout  # at the Host(...) line

@@ -57,6 +57,7 @@ MESSAGES = {
                          "end the value and start new settings",
     "stack/allow-all": "Nginx serves /metrics to every address (metrics_allow all)",
     "stack/sentry": "Sentry traces_sample_rate 1.5 is not a number from 0 to 1",
+    "stack/deploy": "Host nginx_url '127.0.0.1:80' is not an http(s) URL with a host",
     "panel/layout": "panel 'On top' overlaps panel 'Base' (defined at dashboards/mistakes.py:27): Grafana moves "
                     "the later one down",
     "model/extra": "panel 'Extra': extra sets maxDataPoints, which has a typed field",

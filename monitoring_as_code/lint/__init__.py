@@ -18,7 +18,7 @@ from . import (alert_annotations, alert_comparison, alert_for, alert_grafana_man
                dashboard_folder, dashboard_schema, dashboard_title, datasource_variable, durations, extra_typed, finite, group_names,
                model_types, panel_has_queries, panel_layout, panel_title_description, panel_unit, promql_dialect,
                promql_never_matches, promql_rate_counter, promql_rate_window, promql_syntax, promql_unknown_metric,
-               rule_labels, rule_templates, stack_alertmanager, stack_allow_all, stack_grafana_ini, stack_nginx,
+               rule_labels, rule_templates, stack_alertmanager, stack_allow_all, stack_deploy, stack_grafana_ini, stack_nginx,
                slo_chained, slo_definition, slo_total, stack_prometheus, stack_secrets, stack_sentry, thresholds_from,
                unique_uid)
 from .config import Config, load_config
@@ -28,7 +28,7 @@ ALL = (model_types, promql_syntax, promql_dialect, promql_never_matches, promql_
        alert_annotations, alert_name, alert_name_style, alert_comparison, alert_grafana_managed, unique_uid, dashboard_folder, dashboard_title,
        datasource_variable, thresholds_from, panel_unit, panel_title_description, panel_has_queries, panel_layout,
        dashboard_schema, stack_prometheus, stack_alertmanager, stack_grafana_ini, stack_nginx, stack_allow_all,
-       stack_secrets, stack_sentry, extra_typed, slo_definition, slo_total, slo_chained)
+       stack_secrets, stack_sentry, stack_deploy, extra_typed, slo_definition, slo_total, slo_chained)
 
 
 __all__ = ["ALL", "Config", "Context", "Expression", "load_config", "run"]
