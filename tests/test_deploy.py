@@ -285,7 +285,7 @@ from monitoring_as_code.stack import Host, Kubernetes, Reload
 
 stack = _dc.replace(stack, deploy=Host(prometheus_dir="etc/prometheus", nginx_url="127.0.0.1:80",
                                        nginx_reload=Reload(url="http://x/-/reload", argv=("nginx",))),
-                    kubernetes=Kubernetes(namespace="Monitoring"))
+                    kubernetes=Kubernetes(namespace="Monitoring", rule_labels={"release": "kube prometheus"}))
 ''')
     run = run_mac("lint", cwd=tree)
     assert run.returncode == 1
@@ -293,6 +293,7 @@ stack = _dc.replace(stack, deploy=Host(prometheus_dir="etc/prometheus", nginx_ur
     for message in ("Host prometheus_dir 'etc/prometheus' is not an absolute path",
                     "Host nginx_url '127.0.0.1:80' is not an http(s) URL with a host",
                     "Host nginx_reload needs a URL or a command, one of the two",
-                    "Kubernetes namespace 'Monitoring' is not a namespace name"):
+                    "Kubernetes namespace 'Monitoring' is not a namespace name",
+                    "Kubernetes rule_labels value 'kube prometheus' is not a label value"):
         assert message in run.stderr + run.stdout, message
     assert f"stack.py:{line}: [error] Host prometheus_dir" in run.stdout  # at the Host(...) line
