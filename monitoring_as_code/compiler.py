@@ -103,10 +103,12 @@ def compile_tree(src: str = ".", debug: bool = False, parallel: bool = False, st
     from . import parallel as parallel_
     from .testing.collect import collect
 
-    if parallel and not debug and parallel_.worthwhile(src):
+    config = load_config(src, grafana, targets)
+    # build/kubernetes/ is made from the compiled dashboards, which parallel workers write
+    # straight to disk: a tree with the Kubernetes target compiles in one process.
+    if parallel and not debug and "kubernetes" not in config.targets and parallel_.worthwhile(src):
         return parallel_.compile_tree(src, staging, strict=strict, grafana=grafana, targets=targets)
 
-    config = load_config(src, grafana, targets)
     defs = target(load(src, debug=debug), config)
     defs.tests, test_problems = collect(defs, staging, require_tests=strict or config.require_tests)
     defs.problems.extend(test_problems)

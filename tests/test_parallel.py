@@ -185,3 +185,11 @@ def test_grafana_resources_and_folders_are_the_same_in_workers(always_parallel, 
     assert many.files == one.files
     assert "grafana/folders/platform-databases.json" in one.files
     assert b"mac-platform-databases" in one.files["grafana/provisioning/dashboards/provider.yml"]
+
+
+def test_the_kubernetes_target_compiles_in_one_process(always_parallel):
+    """build/kubernetes/ is made from the compiled dashboards, which workers would write
+    straight to disk: with the target, a large tree stays in one process and loses nothing."""
+    result = compile_tree(str(ROOT), parallel=True, targets=("kubernetes",))
+    assert result.ok and result.dashboard_count is None
+    assert len([p for p in result.files if p.startswith("kubernetes/grafana-dashboards/")]) == 6

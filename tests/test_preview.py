@@ -487,3 +487,30 @@ def test_real_dashboards_draw_without_errors(imported_corpus, tmp_path, chromium
             page.close()
         assert errors == [], uid
     assert drawn > 3 * (empty + noted)  # mostly drawn: demo data reaches most real queries
+
+
+def test_diff_preview_says_which_changed_panels_it_cannot_draw(tmp_path):
+    """A panel in a collapsed row is drawn folded: its change is listed, without an image."""
+    repo = bundled_tree(tmp_path / "repo")
+    (repo / "dashboards" / "folded.py").write_text(
+        "from monitoring_as_code.model import Dashboard, Row, Stat, TimeSeries\n"
+        "dashboard = Dashboard('Folded', uid='folded', panels=[\n"
+        "    TimeSeries('Open', queries=['sum(jobs_in_progress)'], unit='short', description='open'),\n"
+        "    Row('Closed', collapsed=True, panels=[Stat('Inside', queries=['sum(jobs_in_progress)'], unit='short',\n"
+        "                                             description='inside')])])\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    text = (repo / "dashboards" / "folded.py").read_text()
+    (repo / "dashboards" / "folded.py").write_text(text.replace("unit='short',\n", "unit='ops',\n").replace(
+        "unit='short', description='open'", "unit='ops', description='open'"))
+    out = tmp_path / "images"
+    run = run_mac("diff", "--base", "main", "--preview", str(out), "--format", "json", cwd=repo,
+                  env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert run.returncode == 0, run.stderr
+    previews = {p["panel"]: p for p in json.loads(run.stdout)["previews"]}
+    assert set(previews) == {"folded / Open", "folded / Inside"}
+    assert previews["folded / Open"]["side_by_side"] and not previews["folded / Open"]["note"]
+    assert previews["folded / Inside"]["side_by_side"] is None
+    assert "collapsed row" in previews["folded / Inside"]["note"]
+    assert sorted(p.name for p in (out / "folded").iterdir()) == ["Open.after.png", "Open.before.png", "Open.png"]

@@ -97,16 +97,19 @@ def previews(rendered: str, fmt: str, pairs, folder: str) -> str:
 
     if fmt == "json":
         return json.dumps({"changes": json.loads(rendered), "previews": [
-            {"panel": p.subject, "before": path(p.before), "after": path(p.after), "side_by_side": path(p.side_by_side)}
-            for p in pairs]}, indent=2, sort_keys=True)
+            {"panel": p.subject, "before": path(p.before), "after": path(p.after), "side_by_side": path(p.side_by_side),
+             "note": p.note} for p in pairs]}, indent=2, sort_keys=True)
     if fmt == "markdown":
         if not pairs:
             return rendered
         lines = ["", "#### Previews", "",
                  f"Before and after, drawn by `mac diff --preview` (in the `{folder.rstrip('/')}` artifact):", ""]
         for p in pairs:
+            if not p.side_by_side:
+                lines.append(f"- `{p.subject}`: {p.note}")
+                continue
             links = [f"[{side}]({path(getattr(p, side))})" for side in ("before", "after") if getattr(p, side)]
             lines.append(f"- `{p.subject}`: [side by side]({path(p.side_by_side)}) · " + " · ".join(links))
         return rendered.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-    lines = [f"preview {p.subject}: {path(p.side_by_side)}" for p in pairs]
+    lines = [f"preview {p.subject}: {path(p.side_by_side) if p.side_by_side else p.note}" for p in pairs]
     return "\n".join([rendered, *lines]) if lines else rendered

@@ -21,7 +21,8 @@ class Pair:
     uid: str
     before: Optional[str]  # image paths inside the folder; None where the panel does not exist
     after: Optional[str]
-    side_by_side: str
+    side_by_side: Optional[str]
+    note: str = ""  # why there is no image: the panel is folded in a collapsed row
 
 
 def changed_panels(changes) -> List[str]:
@@ -92,10 +93,13 @@ def write(out: str, before, after, changes, source_args: dict, now: float) -> Li
                     files[paths[side]] = image
             if paths:
                 pairs.append(Pair(subject, uid, paths.get("before"), paths.get("after"), f"{base}.png"))
-        files["index.html"] = _page(pairs)
+            else:
+                pairs.append(Pair(subject, uid, None, None, None,
+                                  "not drawn: it is in a collapsed row, which the preview draws folded"))
+        files["index.html"] = _page([p for p in pairs if p.side_by_side])
         staging.write(files)
-        if pairs:
-            composed, errors = _compose(staging.path, pairs)
+        if any(p.side_by_side for p in pairs):
+            composed, errors = _compose(staging.path, [p for p in pairs if p.side_by_side])
             if errors:
                 raise RuntimeError("; ".join(errors))
             staging.write(composed)
