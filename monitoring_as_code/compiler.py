@@ -66,8 +66,10 @@ def emit(defs: Definitions, emitted_elsewhere: Dict[str, bytes] = None, staged: 
         try:
             files.update(emitter.emit(defs, files))
         except ValueError as exc:
-            refused.append(diag.error(defs.stack.source, "emit/refused", str(exc),
-                                      "the value cannot be written safely; see the lint rules of stack.py"))
+            # A writer that knows which definition it refused says so (exc.source).
+            refused.append(diag.error(getattr(exc, "source", None) or defs.stack.source, "emit/refused", str(exc),
+                                      getattr(exc, "help", None)
+                                      or "the value cannot be written safely; see the lint rules of stack.py"))
     if refused:
         raise Refused(refused)
     files.update(about.emit([*files, *staged, *defs.cache.get("staged", ())]))

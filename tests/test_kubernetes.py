@@ -132,6 +132,7 @@ def test_a_prometheus_rule_over_512_kib_is_refused_naming_its_group(tmp_path):
     run = run_mac("compile", cwd=tree)
     assert run.returncode == 1
     assert "rule group big-group: its PrometheusRule is" in run.stderr and "512 KiB" in run.stderr
+    assert "alerts/big.py:3: [error] rule group big-group" in run.stdout + run.stderr  # at the group's line
     assert not (tree / "build").exists()
 
 

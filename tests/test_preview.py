@@ -2,7 +2,6 @@
 Playwright), with data from the real loopback stack or from the demo's synthetic series."""
 import html.parser
 import json
-import os
 import re
 import struct
 import subprocess

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from monitoring_as_code.preview.timerange import interval_seconds as seconds
 from monitoring_as_code.testing.values import expand
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -25,10 +26,6 @@ VMALERT = shutil.which("vmalert")
 SEED = ["DiskSpaceLow", "PostgreSQLDown", "RedisDown", "HighCPUUsage", "HighMemoryUsage", "TooManyDBConnections",
         "HighErrorRate", "SlowResponseTime", "JobQueueBacklog"]
 SPACING = 3 * 3600  # each alert's scenario in a window of its own
-
-
-def seconds(text):
-    return {"s": 1, "m": 60, "h": 3600}[text[-1]] * float(text[:-1])
 
 
 def parse_series(text):

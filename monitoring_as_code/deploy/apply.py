@@ -12,7 +12,7 @@ from typing import Callable, Dict, List, Optional
 
 from . import services
 from .layout import SERVICES, place, rooted
-from .plan import MANIFEST, Plan, digest, manifest_path, read, read_manifest
+from .plan import Plan, digest, manifest_path, read, read_manifest
 
 
 @dataclass

@@ -80,16 +80,24 @@ def is_ours(path: str, data: bytes, manifest: Dict[str, str]) -> bool:
     return HEADER in data[:300] or manifest.get(path) == digest(data)
 
 
+def reload_of(service: str, host):
+    """How `service` is reloaded: the Host's Reload, else the default (POST /-/reload for
+    Prometheus and Alertmanager, `nginx -s reload`); None for Grafana unless one is given."""
+    from ..model.stack import Reload
+
+    given = {"prometheus": host.prometheus_reload, "alertmanager": host.alertmanager_reload,
+             "nginx": host.nginx_reload, "grafana": host.grafana_reload}[service]
+    if given is not None:
+        return given
+    return {"prometheus": Reload.http(f"{host.prometheus_url.rstrip('/')}/-/reload"),
+            "alertmanager": Reload.http(f"{host.alertmanager_url.rstrip('/')}/-/reload"),
+            "nginx": Reload.command("nginx", "-s", "reload")}.get(service)
+
+
 def reload_text(service: str, host) -> str:
-    r = {"prometheus": host.prometheus_reload, "alertmanager": host.alertmanager_reload,
-         "nginx": host.nginx_reload, "grafana": host.grafana_reload}[service]
-    if r is not None:
-        return r.describe()
-    return {"prometheus": f"POST {host.prometheus_url.rstrip('/')}/-/reload",
-            "alertmanager": f"POST {host.alertmanager_url.rstrip('/')}/-/reload",
-            "nginx": "nginx -s reload",
-            "grafana": "none: Grafana's file provider reads dashboards by itself; restart Grafana "
-                       "for data sources and contact points"}[service]
+    r = reload_of(service, host)
+    return r.describe() if r is not None else ("none: Grafana's file provider reads dashboards by itself; "
+                                               "restart Grafana for data sources and contact points")
 
 
 def make(files: Dict[str, bytes], host, grafana, root: str = "", prune: bool = False) -> Plan:

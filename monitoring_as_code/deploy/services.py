@@ -6,7 +6,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
 import yaml
 
@@ -29,18 +29,17 @@ def _http(method: str, url: str) -> tuple:
 
 
 def reload(service: str, host) -> None:
-    spec = {"prometheus": host.prometheus_reload, "alertmanager": host.alertmanager_reload,
-            "nginx": host.nginx_reload, "grafana": host.grafana_reload}[service]
-    url = spec.url if spec is not None else {"prometheus": f"{host.prometheus_url.rstrip('/')}/-/reload",
-                                             "alertmanager": f"{host.alertmanager_url.rstrip('/')}/-/reload"}.get(service)
-    argv = spec.argv if spec is not None and spec.argv else (("nginx", "-s", "reload") if service == "nginx" else ())
-    if spec is None and service == "grafana":
+    from .plan import reload_of
+
+    spec = reload_of(service, host)
+    if spec is None:
         return
-    if url and not argv:
-        status, body = _http("POST", url)
+    if spec.url:
+        status, body = _http("POST", spec.url)
         if status != 200:
-            raise Failed(f"{service}: POST {url} answered {status}: {body.decode(errors='replace').strip()[:500]}")
+            raise Failed(f"{service}: POST {spec.url} answered {status}: {body.decode(errors='replace').strip()[:500]}")
         return
+    argv = spec.argv
     try:
         done = subprocess.run(list(argv), capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:

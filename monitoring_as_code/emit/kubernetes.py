@@ -31,6 +31,16 @@ CONFIGMAP_LIMIT = 1024 * 1024  # Kubernetes' limit on a ConfigMap's data
 _NOT_LABEL = re.compile(r"[^a-z0-9-]+")
 
 
+class TooLarge(ValueError):
+    """A resource over an operator's limit, refused at the definition it comes from."""
+
+    help = "the operators keep each resource in a ConfigMap or an etcd object, which Kubernetes caps at 1 MiB"
+
+    def __init__(self, message: str, source=None) -> None:
+        super().__init__(message)
+        self.source = source
+
+
 def k8s_name(text: str, prefix: str = "mac-") -> str:
     """A DNS-1123 subdomain: dot-separated labels of lowercase letters, digits and '-', each
     starting and ending with a letter or digit, at most 253 characters in all. A name that had
@@ -107,8 +117,9 @@ def emit(defs, files=None) -> Dict[str, bytes]:
                     "metadata": _meta(name, k8s, dict(k8s.rule_labels)), "spec": {"groups": [group_data(group)]}}
         data = dump(resource, "alerts/*.py")
         if len(data) > RULE_LIMIT:
-            raise ValueError(f"rule group {group.name}: its PrometheusRule is {len(data):,} bytes, over the "
-                             f"{RULE_LIMIT // 1024} KiB prometheus-operator accepts; split the group")
+            raise TooLarge(f"rule group {group.name}: its PrometheusRule is {len(data):,} bytes, over the "
+                           f"{RULE_LIMIT // 1024} KiB prometheus-operator accepts; split the group",
+                           getattr(group, "source", None))
         rel = f"kubernetes/prometheus-rules/{name}.yaml"
         out[rel] = data
         resources.append(rel)
@@ -143,7 +154,8 @@ def emit(defs, files=None) -> Dict[str, bytes]:
                      "metadata": _meta(name, k8s, {key: value}, {k8s.sidecar_folder_annotation: folder_title}),
                      "data": {f"{data['uid']}.json": text}}
         if len(text.encode()) > CONFIGMAP_LIMIT:
-            raise ValueError(f"dashboard {data['uid']}: {len(text.encode()):,} bytes of JSON, over a ConfigMap's 1 MiB")
+            source = next((d.source for d in defs.dashboards if d.uid == data["uid"]), None)
+            raise TooLarge(f"dashboard {data['uid']}: {len(text.encode()):,} bytes of JSON, over a ConfigMap's 1 MiB", source)
         rel = f"kubernetes/dashboard-configmaps/{name}.yaml"
         out[rel] = dump(configmap, "dashboards/*.py")
         resources.append(rel)

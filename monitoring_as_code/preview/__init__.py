@@ -5,16 +5,13 @@ sources.py or demo.py for data) → HTML (page.py, assets inlined) → PNG (scre
 from __future__ import annotations
 
 import json
-import os
-import time as _time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
-from . import layout
 from .assets import Assets
 from .page import dashboard_page, index_page
 from .panels import NO_QUERIES, view
-from .timerange import interval_seconds, parse_time
+from .timerange import interval_seconds
 from .variables import defaults
 
 
@@ -49,8 +46,13 @@ def text_html(content: str, mode: str) -> str:
     return nh3.clean(rendered)
 
 
+def file_name(text: str) -> str:
+    """A uid or title as a file name: letters, digits, '-', '_' and '.', the rest '_'."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+
+
 def _page_name(uid: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in uid) + ".html"
+    return file_name(uid) + ".html"
 
 
 def _follows(defs) -> Dict[str, Dict[str, str]]:
@@ -148,16 +150,6 @@ def compiled_dashboards(files: Dict[str, bytes], uids: Sequence[str] = ()) -> Li
             raise KeyError(", ".join(sorted(missing)))
         found = [d for d in found if d["uid"] in wanted]
     return sorted(found, key=lambda d: d["uid"])
-
-
-def time_window(start_text: str, end_text: str, now: Optional[float] = None):
-    now = _time.time() if now is None else now
-    end = parse_time(end_text, now)
-    start = parse_time(start_text, now)
-    if start >= end:
-        from .timerange import TimeError
-        raise TimeError(f"--from {start_text} is not before --to {end_text}")
-    return start, end
 
 
 def scrape_interval_of(defs) -> float:

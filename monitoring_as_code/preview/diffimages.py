@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..diff.snapshot import panel_keys
-from . import compiled_dashboards, render, scrape_interval_of
+from . import compiled_dashboards, file_name, render, scrape_interval_of
 from .assets import load as load_assets
 from .run import _range, _range_text, source_for
 
@@ -29,10 +29,6 @@ def changed_panels(changes) -> List[str]:
     found = [c.subject for c in changes if c.kind == "panel"]
     found += [s for c in changes for s in c.panels]
     return list(dict.fromkeys(found))
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
 
 
 def _ids(result, subjects: Sequence[str]) -> Dict[str, Dict[str, object]]:
@@ -83,11 +79,11 @@ def write(out: str, before, after, changes, source_args: dict, now: float) -> Li
             shots[side] = images
         for subject in subjects:
             uid, _, key = subject.partition(" / ")
-            base = f"{_slug(uid)}/{_slug(key)}"
+            base = f"{file_name(uid)}/{file_name(key)}"
             paths = {}
             for side in ("before", "after"):
                 pid = ids[side].get(uid, {}).get(key)
-                image = shots[side].get(f"png/{_slug(uid)}/{pid}.png") if pid is not None else None
+                image = shots[side].get(f"png/{file_name(uid)}/{pid}.png") if pid is not None else None
                 if image is not None:
                     paths[side] = f"{base}.{side}.png"
                     files[paths[side]] = image

@@ -25,15 +25,9 @@ def box(x: int, y: int, w: int, h: int, width: int = PAGE_WIDTH) -> Box:
                width=round(column * w + MARGIN * max(w - 1, 0)), height=h * ROW_HEIGHT + MARGIN * max(h - 1, 0))
 
 
-def visible(panels: List[dict]) -> List[dict]:
-    """The panels a dashboard shows as it opens, in order: every top-level panel, row headers
-    included; the panels of a collapsed row stay folded inside it."""
-    return [p for p in panels if isinstance(p, dict)]
-
-
 def grid_height(panels: List[dict]) -> int:
     bottom = 0
-    for p in visible(panels):
+    for p in panels:  # top level: a collapsed row's panels stay folded inside it
         g = p.get("gridPos") or {}
         bottom = max(bottom, int(g.get("y", 0)) + int(g.get("h", 0)))
     return box(0, 0, 1, bottom).height if bottom else 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Dict, List, Sequence
+from typing import List, Sequence
 
 from . import layout
 from .assets import Assets

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional
 
 from . import layout
 from .sources import Answer, display_name
-from .timerange import Window, interval_seconds, window
+from .timerange import interval_seconds, window
 from .variables import Value, substitute
 
 # Panel types the page draws; anything else is a frame with its title and a note.
@@ -124,7 +124,7 @@ def view(panel: dict, row: str, source, variables: Dict[str, Value], start: floa
         answer: Answer = source.query(expr, win, instant)
         legend = str(target.get("legendFormat", ""))
         for s in answer.series:
-            series.append({"name": display_name(s.labels, legend, len(out.queries)), "refId": target.get("refId", ""),
+            series.append({"name": display_name(s.labels, legend), "refId": target.get("refId", ""),
                            "labels": dict(s.labels), "t": [p[0] for p in s.points],
                            "v": [p[1] if math.isfinite(p[1]) else None for p in s.points]})
         out.queries.append({"refId": target.get("refId", ""), "expr": expr, "step": win.step, "instant": instant,

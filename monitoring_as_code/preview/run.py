@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time as _time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 from . import Rendered, compiled_dashboards, render, scrape_interval_of
 from .assets import load as load_assets
@@ -57,8 +57,8 @@ def _range_text(start_text, end_text, dashboards, start, end) -> str:
     def stamp(t):
         return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
-    given = f"{start_text or (dashboards[0].get('time') or {}).get('from', 'now-6h') if dashboards else start_text}"
-    until = f"{end_text or (dashboards[0].get('time') or {}).get('to', 'now') if dashboards else end_text}"
+    own = (dashboards[0].get("time") or {}) if dashboards else {}
+    given, until = start_text or own.get("from", "now-6h"), end_text or own.get("to", "now")
     return f"{given} to {until} ({stamp(start)} to {stamp(end)})"
 
 

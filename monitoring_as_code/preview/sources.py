@@ -10,7 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 from .timerange import Window
 
@@ -130,7 +130,7 @@ def _prom_text(labels, value: float) -> str:
     return f"{name}{{{inner}}} {value:g}"
 
 
-def display_name(labels: Tuple[Tuple[str, str], ...], legend: str, query_index: int) -> str:
+def display_name(labels: Tuple[Tuple[str, str], ...], legend: str) -> str:
     """A series' name as Grafana's Prometheus data source gives it: the legend format with
     {{label}} filled in, or else the metric name and labels."""
     d = dict(labels)
@@ -138,6 +138,6 @@ def display_name(labels: Tuple[Tuple[str, str], ...], legend: str, query_index: 
         return re.sub(r"\{\{\s*(.+?)\s*\}\}", lambda m: d.get(m.group(1), ""), legend)
     name = d.pop("__name__", "")
     if not d:
-        return name or ("Value" if legend != "__auto" else "Value")
+        return name or "Value"
     inner = ", ".join(f'{k}="{v}"' for k, v in sorted(d.items()))
     return f"{name}{{{inner}}}"

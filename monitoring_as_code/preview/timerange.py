@@ -95,10 +95,6 @@ class Window:
     rate_interval: float
     range_seconds: float  # the dashboard's range, for $__range
 
-    @property
-    def interval_text(self) -> str:
-        return hms(self.step)
-
 
 def window(start: float, end: float, resolution: float, scrape_interval: float, min_interval: float = 0.0) -> Window:
     """calculateInterval(range, resolution, lowLimit) with lowLimit the panel's (or query's)
