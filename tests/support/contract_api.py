@@ -1,6 +1,8 @@
 """A stand-in for the Flask API in the real-stack test: serves every metric of the contract
 (monitoring_as_code.contract) with prometheus_client on 127.0.0.1:PORT/metrics, and keeps
-producing traffic — successes, 5xx errors, slow requests, jobs — until it is stopped."""
+producing traffic — successes, 5xx errors, slow requests, jobs — until it is stopped or the
+process that started it ends."""
+import os
 import random
 import sys
 import time
@@ -25,8 +27,10 @@ def main(port: int) -> None:
     processed = metric("jobs_processed_total", Counter)
     start_http_server(port, addr="127.0.0.1")
     rng = random.Random(7)
-    deadline = time.monotonic() + 600  # never outlive a test run
-    while time.monotonic() < deadline:
+    # Runs as long as the test process that started it (the shared loopback stack lives for a
+    # whole session, which can pass ten minutes); stops when orphaned, so it never outlives one.
+    parent = os.getppid()
+    while os.getppid() == parent:
         for endpoint, status in (("/orders", "200"), ("/orders", "500"), ("/orders/<id>", "404")):
             requests.labels("GET", endpoint, status).inc()
             latency.labels("GET", endpoint).observe(rng.uniform(0.01, 2.5))
